@@ -1,0 +1,1 @@
+//! Journeys: what a user does, step by step. (Filled in by the journeys work.)
