@@ -1,1 +1,49 @@
-fn main() {}
+//! `sightline`: the command-line face of the reliability workbench.
+//!
+//! Everything the desktop app does is also reachable from here, for scripts,
+//! CI pipelines and people who live in a terminal. Commands print a human
+//! table by default and a stable JSON document with `--json`. Exit codes are
+//! documented in `docs/cli.md` and in [`exit`].
+
+mod args;
+mod commands;
+mod exit;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    let result = match &cli.command {
+        Command::Db(cmd) => commands::db::run(&cli, cmd),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(err) => {
+            output::print_error(&cli, &err);
+            exit::for_error(&err).into()
+        }
+    }
+}
+
+/// Logs go to stderr so `--json` output on stdout stays clean. `RUST_LOG`
+/// wins over `-v`.
+fn init_tracing(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,0 +1,41 @@
+//! Exit codes, shared by every command. See docs/cli.md.
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | the command ran and found a problem (e.g. `db check` failed) |
+//! | 2 | usage error (clap) |
+//! | 3 | the input was refused: not a database, corrupt, newer schema, missing, bad file |
+//! | 4 | an operation failed (I/O, SQL) |
+
+use std::process::ExitCode;
+
+use sightline_store::StoreError;
+
+/// Success.
+pub const OK: u8 = 0;
+/// The command ran and found a problem.
+pub const PROBLEM: u8 = 1;
+/// Input refused.
+pub const REFUSED: u8 = 3;
+/// Operation failed.
+pub const FAILED: u8 = 4;
+
+/// A command's own verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code(pub u8);
+
+impl From<Code> for ExitCode {
+    fn from(c: Code) -> Self {
+        ExitCode::from(c.0)
+    }
+}
+
+/// The exit code for an error that stopped a command.
+pub fn for_error(err: &anyhow::Error) -> Code {
+    match err.downcast_ref::<StoreError>() {
+        Some(e) if e.is_refusal() => Code(REFUSED),
+        Some(StoreError::TargetExists { .. }) => Code(REFUSED),
+        _ => Code(FAILED),
+    }
+}

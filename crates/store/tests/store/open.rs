@@ -1,0 +1,136 @@
+//! Opening: fresh files, refusals, newer schemas.
+
+use sightline_store::{Store, StoreError, migrate};
+
+use crate::file_digest;
+
+#[test]
+fn fresh_database_is_created_migrated_and_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/folder/s.db");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        Some(migrate::latest_version())
+    );
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(fk, 1);
+    drop(store);
+    // Re-opening applies nothing new and keeps the version.
+    let again = Store::open(&path).unwrap();
+    assert_eq!(
+        again.schema_version().unwrap(),
+        Some(migrate::latest_version())
+    );
+}
+
+#[test]
+fn a_text_file_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "these are my notes, not a database\n".repeat(20)).unwrap();
+    let before = file_digest(&path);
+    for result in [
+        Store::open(&path).map(|_| ()),
+        Store::open_read_only(&path).map(|_| ()),
+    ] {
+        let err = result.unwrap_err();
+        assert_eq!(err.code(), "store.not_a_database", "{err}");
+        assert!(
+            err.to_string().contains("notes.db"),
+            "names the file: {err}"
+        );
+    }
+    assert_eq!(file_digest(&path), before);
+    assert!(
+        !dir.path().join("notes.db-wal").exists(),
+        "no WAL created beside a refused file"
+    );
+}
+
+#[test]
+fn a_short_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("short.db");
+    std::fs::write(&path, b"SQLite format 3\0tiny").unwrap();
+    let err = Store::open(&path).err().unwrap();
+    assert_eq!(err.code(), "store.not_a_database");
+    assert_eq!(std::fs::read(&path).unwrap(), b"SQLite format 3\0tiny");
+}
+
+#[test]
+fn a_truncated_database_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        let mut rng = crate::rng(1);
+        let runs: Vec<_> = (0..2000)
+            .map(|i| {
+                crate::sample_run(
+                    &mut rng,
+                    1_700_000_000_000 + i,
+                    5,
+                    sightline_core::Outcome::Pass,
+                )
+            })
+            .collect();
+        store.insert_runs(&runs, 0).unwrap();
+    }
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    let before = file_digest(&path);
+    let err = Store::open(&path).err().unwrap();
+    assert_eq!(err.code(), "store.corrupt", "{err}");
+    assert!(err.to_string().contains("truncated"), "{err}");
+    assert_eq!(file_digest(&path), before);
+}
+
+#[test]
+fn a_newer_schema_is_refused_naming_both_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("newer.db");
+    drop(Store::open(&path).unwrap());
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (29990101000000, 'future', 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let before = file_digest(&path);
+    let err = Store::open(&path).err().unwrap();
+    match &err {
+        StoreError::NewerSchema {
+            found, supported, ..
+        } => {
+            assert_eq!(*found, 29990101000000);
+            assert_eq!(*supported, migrate::latest_version());
+        }
+        other => panic!("expected NewerSchema, got {other}"),
+    }
+    let msg = err.to_string();
+    assert!(
+        msg.contains("29990101000000") && msg.contains(&migrate::latest_version().to_string()),
+        "{msg}"
+    );
+    assert_eq!(file_digest(&path), before);
+}
+
+#[test]
+fn read_only_open_of_a_missing_file_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("absent.db");
+    let err = Store::open_read_only(&path).err().unwrap();
+    assert_eq!(err.code(), "store.missing");
+    assert!(!path.exists());
+}
