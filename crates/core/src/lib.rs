@@ -22,6 +22,7 @@ pub mod telemetry;
 pub use error::CoreError;
 pub use event::{DeployEvent, Event, EventKind, IncidentEvent, KubernetesEvent};
 pub use id::{EventId, RunId};
+pub use journey::{AssertedEvent, Journey, Num, Selector, SelectorKind, Step, StepMeta};
 pub use run::{ErrorClass, Outcome, Region, Release, Run, StepResult};
 pub use slo::{SliKind, SloDefinition, SloFilter, SloWindow};
 pub use telemetry::{LogRecord, MetricKind, MetricPoint, Span, SpanKind, SpanStatus};

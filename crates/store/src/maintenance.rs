@@ -242,7 +242,15 @@ pub fn check(path: &Path) -> Result<CheckReport> {
             .collect::<rusqlite::Result<Vec<_>>>()
     });
     match integrity {
-        Ok(lines) => problems.extend(lines.into_iter().filter(|l| l != "ok")),
+        // SQLite packs several lines into one row and heads them with
+        // "*** in database main ***"; keep one problem per line.
+        Ok(rows) => problems.extend(
+            rows.iter()
+                .flat_map(|row| row.lines())
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && *l != "ok" && !l.starts_with("*** in database"))
+                .map(str::to_owned),
+        ),
         Err(e) => problems.push(format!("integrity_check failed: {e}")),
     }
     let fk = c.prepare("PRAGMA foreign_key_check").and_then(|mut stmt| {

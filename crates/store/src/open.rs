@@ -134,6 +134,9 @@ pub(crate) fn read_write(path: &Path) -> Result<Connection> {
     // only a process crash. Batched writers amortise the extra fsync.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // A 32 MiB page cache keeps the index pages of a busy month in memory.
+    conn.pragma_update(None, "cache_size", -32768)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     let applied = migrate::apply_pending(&mut conn, path, unix_ms_now())?;
     if applied > 0 {
         tracing::info!(path = %path.display(), applied, "database migrated");

@@ -68,9 +68,15 @@ pub fn run(cli: &Cli, cmd: &DbCommand) -> anyhow::Result<Code> {
             } else if report.ok {
                 println!("ok: {}", path.display());
             } else {
-                for p in &report.problems {
-                    eprintln!("{}: {p}", path.display());
-                }
+                // One line for people; `--json` lists every problem.
+                let first = report.problems.first().map_or("", String::as_str);
+                let more = report.problems.len() - 1;
+                let tail = if more > 0 {
+                    format!(" (+{more} more problems; --json lists them)")
+                } else {
+                    String::new()
+                };
+                eprintln!("error: {}: corrupt: {first}{tail}", path.display());
             }
             Ok(Code(if report.ok { OK } else { PROBLEM }))
         }
