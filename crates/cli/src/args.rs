@@ -32,6 +32,49 @@ pub enum Command {
     /// Inspect and maintain the database file.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Check, import and export journey files.
+    #[command(subcommand)]
+    Journey(JourneyCommand),
+}
+
+/// `sightline journey ...`
+#[derive(Debug, Subcommand)]
+pub enum JourneyCommand {
+    /// Check journey files; print each one's version. Exit 1 when any is invalid.
+    Validate {
+        /// Journey YAML files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Turn a Chrome DevTools Recorder recording (JSON) into a journey file.
+    Import {
+        /// The recording exported from Chrome's Recorder panel.
+        file: PathBuf,
+        /// Where to write the journey (default: journeys/<name>.yaml).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a journey as a Chrome DevTools Recorder recording.
+    Export {
+        /// A journey file, or a name looked up as journeys/<NAME>.yaml.
+        journey: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Recorder)]
+        format: ExportFormat,
+        /// Where to write it (default: stdout).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Formats `journey export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Chrome DevTools Recorder / @puppeteer/replay JSON.
+    Recorder,
 }
 
 /// `sightline db ...`

@@ -31,8 +31,23 @@ impl From<Code> for ExitCode {
     }
 }
 
+/// An input the CLI itself refuses (an output file that exists, say): exit 3.
+#[derive(Debug)]
+pub struct Refused(pub String);
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
 /// The exit code for an error that stopped a command.
 pub fn for_error(err: &anyhow::Error) -> Code {
+    if err.is::<sightline_journeys::JourneyError>() || err.is::<Refused>() {
+        return Code(REFUSED);
+    }
     match err.downcast_ref::<StoreError>() {
         Some(e) if e.is_refusal() => Code(REFUSED),
         Some(StoreError::TargetExists { .. }) => Code(REFUSED),

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
     init_tracing(cli.verbose);
     let result = match &cli.command {
         Command::Db(cmd) => commands::db::run(&cli, cmd),
+        Command::Journey(cmd) => commands::journey::run(&cli, cmd),
     };
     match result {
         Ok(code) => code.into(),

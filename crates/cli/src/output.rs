@@ -25,9 +25,13 @@ pub fn fields(rows: &[(&str, String)]) {
 /// script always gets a parseable document.
 pub fn print_error(cli: &Cli, err: &anyhow::Error) {
     if cli.json {
-        let code = err
-            .downcast_ref::<sightline_store::StoreError>()
-            .map_or("cli.error", sightline_store::StoreError::code);
+        let code = if let Some(e) = err.downcast_ref::<sightline_store::StoreError>() {
+            e.code()
+        } else if let Some(e) = err.downcast_ref::<sightline_journeys::JourneyError>() {
+            e.code()
+        } else {
+            "cli.error"
+        };
         let doc = serde_json::json!({ "error": { "code": code, "message": format!("{err:#}") } });
         println!("{doc}");
     } else {

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `sightline` binary, run as a user would run it.
 
 mod db;
+mod journey;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# README command 2: the whole test suite, from a fresh Debian/Ubuntu machine.
+#
+# Installs what is missing, then runs, in order: formatting, clippy (warnings
+# are errors), the Rust tests (nextest when installed, else cargo test), the
+# docs build, and the UI's type check and vitest suite. Stops at the first
+# failure with a non-zero exit.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+setup
+build_ui
+
+say "cargo fmt --check"
+cargo fmt --all --check
+
+say "cargo clippy (all targets, warnings denied)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+say "Rust tests"
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked --no-fail-fast
+  cargo test --workspace --locked --doc
+else
+  cargo test --workspace --locked --no-fail-fast
+fi
+
+say "cargo doc (warnings denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
+if [ -f ui/package.json ]; then
+  say "ui: type check and vitest"
+  (cd ui && npm run --silent typecheck && npx vitest run)
+fi
+
+say "all checks passed"
