@@ -261,6 +261,10 @@ mod tests {
     #[test]
     fn unknown_outcome_names_the_field() {
         let err = "passed".parse::<Outcome>().unwrap_err();
-        assert!(err.to_string().starts_with("outcome: unknown value \"passed\""), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("outcome: unknown value \"passed\""),
+            "{err}"
+        );
     }
 }

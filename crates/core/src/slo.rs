@@ -134,7 +134,10 @@ mod tests {
             name: "checkout".into(),
             description: String::new(),
             sli: SliKind::Availability,
-            filter: SloFilter { journey: "checkout".into(), ..SloFilter::default() },
+            filter: SloFilter {
+                journey: "checkout".into(),
+                ..SloFilter::default()
+            },
             target,
             window: SloWindow::Rolling { days },
         }
