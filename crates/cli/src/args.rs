@@ -50,7 +50,7 @@ pub enum JourneyCommand {
     Import {
         /// The recording exported from Chrome's Recorder panel.
         file: PathBuf,
-        /// Where to write the journey (default: journeys/<name>.yaml).
+        /// Where to write the journey (default: `journeys/NAME.yaml`).
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
         /// Replace the output file if it exists.
@@ -59,7 +59,7 @@ pub enum JourneyCommand {
     },
     /// Write a journey as a Chrome DevTools Recorder recording.
     Export {
-        /// A journey file, or a name looked up as journeys/<NAME>.yaml.
+        /// A journey file, or a name looked up as `journeys/NAME.yaml`.
         journey: String,
         /// Output format.
         #[arg(long, value_enum, default_value_t = ExportFormat::Recorder)]
