@@ -1,0 +1,52 @@
+//! Errors of the API, and the shape they take on the wire.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Why an API call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// The request was well-formed JSON but asked for something impossible.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+impl ApiError {
+    /// The stable code for this error, which callers match on instead of the
+    /// message text.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
+        }
+    }
+}
+
+/// Stable error codes. The UI branches on these, never on messages, so a
+/// message can be reworded freely while a code never changes meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// See [`ApiError::InvalidRequest`].
+    InvalidRequest,
+}
+
+/// An [`ApiError`] as it crosses the IPC boundary: a code to branch on and a
+/// message to show a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{message}")]
+pub struct IpcError {
+    /// What went wrong, as a stable code.
+    pub code: ErrorCode,
+    /// What went wrong, in words for a person.
+    pub message: String,
+}
+
+impl From<ApiError> for IpcError {
+    fn from(err: ApiError) -> Self {
+        Self {
+            code: err.code(),
+            message: err.to_string(),
+        }
+    }
+}
