@@ -29,23 +29,16 @@ macro_rules! contract_handler {
     }};
 }
 
-/// The database the app shows: `SIGHTLINE_DB` if set, else `sightline.db` in
-/// the user's data folder (e.g. `~/.local/share/sightline/`), as for the CLI.
-// TODO(store wiring): take this, and the schema version, from sightline-store
-// so the app and the CLI resolve the path in one place.
+/// The database the app shows: `SIGHTLINE_DB` if set, else the default in the
+/// user's data folder, resolved exactly as the CLI resolves it.
 fn database_path() -> PathBuf {
-    if let Some(path) = std::env::var_os("SIGHTLINE_DB").filter(|p| !p.is_empty()) {
-        return PathBuf::from(path);
-    }
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("sightline")
-        .join("sightline.db")
+    let env = std::env::var(sightline_api::DB_ENV).ok();
+    sightline_api::resolve_db_path(None, env.as_deref())
 }
 
 /// Opens the main window and runs until it is closed.
 pub fn run() -> tauri::Result<()> {
-    let ctx = ApiContext::new(database_path(), None);
+    let ctx = ApiContext::new(database_path());
     tauri::Builder::default()
         .manage(ctx)
         .invoke_handler(sightline_api::ipc_contract!(contract_handler))

@@ -10,6 +10,9 @@ pub enum ApiError {
     /// The request was well-formed JSON but asked for something impossible.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
+    /// The database was refused or a store operation failed.
+    #[error(transparent)]
+    Store(#[from] sightline_store::StoreError),
 }
 
 impl ApiError {
@@ -18,6 +21,8 @@ impl ApiError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
+            Self::Store(e) if e.is_refusal() => ErrorCode::DatabaseRefused,
+            Self::Store(_) => ErrorCode::DatabaseFailed,
         }
     }
 }
@@ -29,6 +34,10 @@ impl ApiError {
 pub enum ErrorCode {
     /// See [`ApiError::InvalidRequest`].
     InvalidRequest,
+    /// The database file was refused: not SQLite, corrupt, or from a newer Sightline.
+    DatabaseRefused,
+    /// A database operation failed.
+    DatabaseFailed,
 }
 
 /// An [`ApiError`] as it crosses the IPC boundary: a code to branch on and a

@@ -24,6 +24,8 @@ mod error;
 pub use app_info::{AppInfo, AppInfoRequest, app_info};
 pub use context::ApiContext;
 pub use error::{ApiError, ErrorCode, IpcError};
+/// How the CLI and the app pick the database: `--db`, then `SIGHTLINE_DB`, then the default.
+pub use sightline_store::paths::{DB_ENV, resolve_db_path};
 
 /// Builds the crate-level items that follow from the contract: the command
 /// names, a compile-time check that each function has the contract's

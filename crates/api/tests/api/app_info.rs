@@ -1,34 +1,55 @@
-use sightline_api::{ApiContext, AppInfoRequest, app_info};
+//! `app_info` against real database files.
+
+use sightline_api::{ApiContext, AppInfoRequest, ErrorCode, IpcError, app_info};
 
 #[test]
-fn reports_the_version_and_the_database_it_was_given() {
-    let ctx = ApiContext::new("/data/sightline.db", Some(3));
+fn reports_the_version_and_the_live_schema_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sightline.db");
+    drop(sightline_store::Store::open(&path).unwrap());
+    let ctx = ApiContext::new(&path);
     let info = app_info(&ctx, AppInfoRequest::default()).expect("app_info");
     assert_eq!(info.version, env!("CARGO_PKG_VERSION"));
-    assert_eq!(info.db_path, "/data/sightline.db");
-    assert_eq!(info.schema_version, Some(3));
+    assert_eq!(info.db_path, path.to_string_lossy());
+    assert_eq!(
+        info.schema_version,
+        Some(sightline_store::migrate::latest_version())
+    );
 }
 
 #[test]
-fn an_unopened_database_has_no_schema_version() {
-    let ctx = ApiContext::new("/nowhere/sightline.db", None);
-    let info = app_info(&ctx, AppInfoRequest::default()).expect("app_info");
+fn a_missing_database_has_no_schema_version_and_is_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("absent.db");
+    let info = app_info(&ApiContext::new(&path), AppInfoRequest::default()).expect("app_info");
     assert_eq!(info.schema_version, None);
+    assert!(!path.exists());
+}
+
+#[test]
+fn a_foreign_file_is_refused_with_a_stable_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.db");
+    std::fs::write(&path, "not a database, just notes").unwrap();
+    let err = app_info(&ApiContext::new(&path), AppInfoRequest::default()).unwrap_err();
+    let wire = IpcError::from(err);
+    assert_eq!(wire.code, ErrorCode::DatabaseRefused);
+    assert!(wire.message.contains("notes.db"), "{}", wire.message);
 }
 
 #[test]
 fn the_request_and_response_have_the_wire_shape_the_ui_expects() {
     let req: AppInfoRequest = serde_json::from_str("{}").expect("an empty object is a request");
     assert_eq!(req, AppInfoRequest::default());
-
-    let ctx = ApiContext::new("/d/s.db", None);
-    let info = app_info(&ctx, req).expect("app_info");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let info = app_info(&ApiContext::new(&path), req).expect("app_info");
     let json = serde_json::to_value(&info).expect("serialise");
     assert_eq!(
         json,
         serde_json::json!({
             "version": env!("CARGO_PKG_VERSION"),
-            "db_path": "/d/s.db",
+            "db_path": path.to_string_lossy(),
             "schema_version": null,
         })
     );

@@ -13,6 +13,7 @@ version: string,
  */
 db_path: string, 
 /**
- * The database's schema version; `null` when no database has been opened yet.
+ * The database's schema version (its newest migration, e.g.
+ * `20261125100000`); `null` while the file does not exist yet.
  */
 schema_version: number | null, };
