@@ -35,6 +35,131 @@ pub enum Command {
     /// Check, import and export journey files.
     #[command(subcommand)]
     Journey(JourneyCommand),
+    /// Replay a journey in Chromium, print its step table and store the run.
+    /// Exit 0 pass, 1 fail, 2 runner error.
+    Replay(ReplayArgs),
+    /// Load run results from elsewhere (CSV, JSON Lines).
+    #[command(subcommand)]
+    Runs(RunsCommand),
+    /// SLOs: status, burn rates, alerts, OpenSLO and Prometheus rules.
+    Slo(SloArgs),
+}
+
+/// `sightline runs ...`
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// Import run results in one transaction: the whole file or nothing.
+    /// Bad rows are reported by line and field (exit 3).
+    Import(RunsImportArgs),
+}
+
+/// Arguments of `runs import`.
+#[derive(Debug, Args)]
+pub struct RunsImportArgs {
+    /// The file of runs (`.csv`, `.jsonl`, `.ndjson`).
+    pub file: PathBuf,
+    /// The file format; by default from the extension.
+    #[arg(long, value_enum)]
+    pub format: Option<RunsFormat>,
+    /// CSV only: a second CSV of step rows (run_id, name, duration_ms,
+    /// outcome, optional error_class and kind), joined on run_id.
+    #[arg(long, value_name = "FILE")]
+    pub steps: Option<PathBuf>,
+}
+
+/// Formats `runs import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RunsFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// `sightline slo [--slos DIR] ...`
+#[derive(Debug, Args)]
+pub struct SloArgs {
+    /// The folder of SLO definitions (`*.yaml`).
+    #[arg(long, value_name = "DIR", default_value = "slos", global = true)]
+    pub slos: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: SloCommand,
+}
+
+/// `sightline slo ...`
+#[derive(Debug, Subcommand)]
+pub enum SloCommand {
+    /// The SLOs defined in the folder.
+    List,
+    /// SLI, compliance, error budget, burn rates and alert state of each SLO.
+    Status {
+        /// Evaluation time: RFC 3339 or Unix epoch ms (default: now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Burn rates of one SLO over chosen windows.
+    Burn {
+        /// The SLO's name.
+        slo: String,
+        /// Comma-separated windows from 1m to 30d, e.g. 5m,1h,6h,3d.
+        #[arg(long, value_name = "LIST", default_value = "5m,30m,1h,6h,1d,3d,30d")]
+        windows: String,
+        /// Evaluation time: RFC 3339 or Unix epoch ms (default: now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Alert states and episodes (firing and resolved times) of every SLO.
+    Alerts {
+        /// Evaluation time: RFC 3339 or Unix epoch ms (default: now).
+        #[arg(long, value_name = "TIME")]
+        at: Option<String>,
+    },
+    /// Import an OpenSLO v1 file; writes `DIR/NAME.yaml` per Sightline SLO.
+    Import {
+        /// The OpenSLO YAML (one or many documents).
+        file: PathBuf,
+        /// Replace existing SLO files.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Export every SLO as OpenSLO v1 or Prometheus rules.
+    Export {
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: SloExportFormat,
+        /// Where to write it (default: stdout).
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Formats `slo export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SloExportFormat {
+    /// OpenSLO v1 YAML documents.
+    Openslo,
+    /// Sloth-style Prometheus recording and alerting rules.
+    Prometheus,
+}
+
+/// Arguments of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The journey file, e.g. journeys/checkout.yaml.
+    pub journey: PathBuf,
+    /// Override the journey's baseUrl (an environment or region's origin).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// The region label recorded with the run.
+    #[arg(long, default_value = "local")]
+    pub region: String,
+    /// Show the browser window instead of running headless.
+    #[arg(long)]
+    pub headed: bool,
+    /// The Chromium executable.
+    #[arg(long, value_name = "PATH", default_value = sightline_browser::DEFAULT_CHROMIUM)]
+    pub chromium: PathBuf,
 }
 
 /// `sightline journey ...`

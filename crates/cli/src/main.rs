@@ -22,6 +22,9 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Db(cmd) => commands::db::run(&cli, cmd),
         Command::Journey(cmd) => commands::journey::run(&cli, cmd),
+        Command::Replay(args) => commands::replay::run(&cli, args),
+        Command::Runs(cmd) => commands::runs::run(&cli, cmd),
+        Command::Slo(args) => commands::slo::run(&cli, args),
     };
     match result {
         Ok(code) => code.into(),
@@ -36,7 +39,8 @@ fn main() -> ExitCode {
 /// wins over `-v`.
 fn init_tracing(verbose: u8) {
     let default = match verbose {
-        0 => "warn",
+        // chromiumoxide warns about every CDP message newer than its bindings.
+        0 => "warn,chromiumoxide=error",
         1 => "info",
         2 => "debug",
         _ => "trace",

@@ -2,3 +2,6 @@
 
 pub mod db;
 pub mod journey;
+pub mod replay;
+pub mod runs;
+pub mod slo;

@@ -2,6 +2,9 @@
 
 mod db;
 mod journey;
+mod replay;
+mod runs;
+mod slo;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -4,6 +4,7 @@
 pub mod artifacts;
 pub mod events;
 pub mod runs;
+pub mod sli;
 
 use crate::StoreError;
 

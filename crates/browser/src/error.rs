@@ -1,0 +1,38 @@
+//! The crate's error type: faults of the replay machinery itself. A journey
+//! that fails is not an error here; it is a [`sightline_core::Run`] with the
+//! outcome `fail`.
+
+use std::path::PathBuf;
+
+/// Why the browser could not be started or driven.
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    /// The Chromium executable is not where it was expected.
+    #[error("chromium not found at {0}")]
+    ChromiumMissing(PathBuf),
+    /// Chromium started but the DevTools connection could not be set up.
+    #[error("could not launch chromium: {0}")]
+    Launch(String),
+    /// A DevTools command failed.
+    #[error("devtools protocol: {0}")]
+    Cdp(#[from] chromiumoxide::error::CdpError),
+    /// Local I/O (temp folders, process handling).
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    /// Storing the run or its artifacts failed.
+    #[error(transparent)]
+    Store(#[from] sightline_store::StoreError),
+}
+
+impl BrowserError {
+    /// A stable code for this error, for UIs and scripts (never match on text).
+    pub fn code(&self) -> &'static str {
+        match self {
+            BrowserError::ChromiumMissing(_) => "browser.chromium_missing",
+            BrowserError::Launch(_) => "browser.launch",
+            BrowserError::Cdp(_) => "browser.cdp",
+            BrowserError::Io(_) => "browser.io",
+            BrowserError::Store(e) => e.code(),
+        }
+    }
+}

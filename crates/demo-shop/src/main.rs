@@ -1,0 +1,94 @@
+//! `sightline-demo-shop`: runs the demo shop until Ctrl-C, optionally playing a scenario.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+use sightline_demo_shop::{ScaledClock, Scenario, ShopConfig};
+
+/// Runs the Sightline demo shop on loopback.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Regions, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "us-east-1,eu-west-1,ap-south-1"
+    )]
+    regions: Vec<String>,
+    /// First port (region i, service j gets base + 10 i + j; admin base - 1). OS-picked when absent.
+    #[arg(long)]
+    base_port: Option<u16>,
+    /// Milliseconds the frontend waits for a backend.
+    #[arg(long, default_value_t = 2000)]
+    call_timeout_ms: u64,
+    /// URL that receives deploy events as JSON POSTs.
+    #[arg(long, env = "SIGHTLINE_DEPLOY_WEBHOOK")]
+    deploy_webhook: Option<String>,
+    /// Scenario file to play (see datasets/scenarios/).
+    #[arg(long)]
+    scenario: Option<PathBuf>,
+    /// Scenario clock speed-up (60 = a scenario minute per second).
+    #[arg(long, default_value_t = 1.0)]
+    clock_factor: f64,
+    /// Where the scenario's ground-truth labels go.
+    #[arg(long, default_value = "target/demo-shop-labels")]
+    labels_dir: PathBuf,
+    /// Keep serving after the scenario ends.
+    #[arg(long)]
+    keep_running: bool,
+    /// Seed for fault decisions (a scenario's own seed wins).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
+    let args = Args::parse();
+    let scenario = args
+        .scenario
+        .as_deref()
+        .map(Scenario::from_path)
+        .transpose()?;
+    let config = ShopConfig {
+        regions: args.regions,
+        base_port: args.base_port,
+        call_timeout: Duration::from_millis(args.call_timeout_ms),
+        deploy_webhook: args.deploy_webhook,
+        seed: scenario.as_ref().map_or(args.seed, |s| s.seed),
+        ..ShopConfig::default()
+    };
+    let shop = sightline_demo_shop::start(config).await?;
+    let endpoints = serde_json::json!({"admin": shop.admin_url(), "regions": shop.endpoints()});
+    println!("{}", serde_json::to_string_pretty(&endpoints)?);
+
+    if let Some(scenario) = scenario {
+        let clock = ScaledClock::new(args.clock_factor)?;
+        eprintln!(
+            "playing scenario {} ({} s at x{})",
+            scenario.name, scenario.duration_s, args.clock_factor
+        );
+        tokio::select! {
+            labels = scenario.run(shop.state(), &clock) => {
+                let path = labels?.write(&args.labels_dir).context("writing labels")?;
+                eprintln!("labels written to {}", path.display());
+                if !args.keep_running {
+                    shop.shutdown().await;
+                    return Ok(());
+                }
+            }
+            _ = tokio::signal::ctrl_c() => {
+                shop.shutdown().await;
+                return Ok(());
+            }
+        }
+    }
+    tokio::signal::ctrl_c().await?;
+    shop.shutdown().await;
+    Ok(())
+}

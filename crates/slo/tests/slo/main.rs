@@ -1,0 +1,8 @@
+//! Integration tests for the SLO engine, one module per area.
+
+mod alerts;
+mod common;
+mod hand;
+mod openslo;
+mod prometheus;
+mod props;
