@@ -1,7 +1,7 @@
 //! Insert throughput of the store, against raw SQLite in the same run.
 //!
 //! Writes N runs (default 1,000,000) with 5 step results each, in batched
-//! transactions of 1,000 runs, through `Store::insert_runs`. The baseline is
+//! transactions of 1,000 runs (SIGHTLINE_BENCH_BATCH), through `Store::insert_runs`. The baseline is
 //! the same rows through bare prepared `INSERT`s on the same schema and
 //! pragmas, so the ratio shows what the store's own code costs. Row
 //! generation is outside the timed sections.
@@ -18,7 +18,6 @@ use sightline_core::{Outcome, Region, Run, RunId, StepResult};
 use sightline_store::Store;
 
 const STEPS: u32 = 5;
-const BATCH: usize = 1_000;
 
 fn make_batch(rng: &mut StdRng, start: usize, n: usize) -> Vec<Run> {
     (start..start + n)
@@ -119,12 +118,12 @@ impl Figures {
     }
 }
 
-fn measure(n: usize, mut insert: impl FnMut(&[Run])) -> Figures {
+fn measure(n: usize, batch_size: usize, mut insert: impl FnMut(&[Run])) -> Figures {
     let mut rng = StdRng::seed_from_u64(1);
     let mut elapsed = Duration::ZERO;
     let mut done = 0;
     while done < n {
-        let batch = make_batch(&mut rng, done, BATCH.min(n - done));
+        let batch = make_batch(&mut rng, done, batch_size.min(n - done));
         let t = Instant::now();
         insert(&batch);
         elapsed += t.elapsed();
@@ -139,11 +138,15 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1_000_000);
+    let batch: usize = std::env::var("SIGHTLINE_BENCH_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000);
     let dir = tempfile::tempdir().expect("temp dir");
 
     let store_path = dir.path().join("store.db");
     let mut store = Store::open(&store_path).expect("open store");
-    let ours = measure(n, |batch| {
+    let ours = measure(n, batch, |batch| {
         store.insert_runs(batch, 0).expect("insert");
     });
     drop(store);
@@ -156,10 +159,16 @@ fn main() {
         .expect("pragma");
     conn.pragma_update(None, "foreign_keys", "ON")
         .expect("pragma");
-    let raw = measure(n, |batch| raw_insert(&mut conn, batch).expect("raw insert"));
+    conn.pragma_update(None, "cache_size", -32768)
+        .expect("pragma");
+    conn.pragma_update(None, "temp_store", "MEMORY")
+        .expect("pragma");
+    let raw = measure(n, batch, |batch| {
+        raw_insert(&mut conn, batch).expect("raw insert")
+    });
 
     let size = std::fs::metadata(&store_path).map(|m| m.len()).unwrap_or(0);
-    println!("store insert: {n} runs x {STEPS} steps, batches of {BATCH}, WAL, synchronous=FULL");
+    println!("store insert: {n} runs x {STEPS} steps, batches of {batch}, WAL, synchronous=FULL");
     println!(
         "  sightline-store: {:>8.0} runs/s  {:>9.0} step rows/s  ({:.1} s)",
         ours.runs_per_s(),
@@ -180,7 +189,7 @@ fn main() {
     println!(
         "{}",
         serde_json::json!({
-            "bench": "store_insert", "runs": n, "steps_per_run": STEPS, "batch": BATCH,
+            "bench": "store_insert", "runs": n, "steps_per_run": STEPS, "batch": batch,
             "store_runs_per_s": ours.runs_per_s().round(), "store_step_rows_per_s": ours.steps_per_s().round(),
             "raw_runs_per_s": raw.runs_per_s().round(), "raw_step_rows_per_s": raw.steps_per_s().round(),
             "time_ratio_store_over_raw": ours.elapsed.as_secs_f64() / raw.elapsed.as_secs_f64(),

@@ -124,6 +124,9 @@ pub(crate) fn read_write(path: &Path) -> Result<Connection> {
     )
     .map_err(|e| StoreError::classify(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Room for every statement the store prepares, including one multi-row
+    // step insert per chunk size, so none is re-prepared on a hot path.
+    conn.set_prepared_statement_cache_capacity(64);
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| StoreError::classify(path, e))?;
