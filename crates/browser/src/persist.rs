@@ -18,12 +18,22 @@ pub struct StoredArtifact {
     pub sha256: String,
 }
 
-/// Stores `report` in `store`. Returns the stored artifacts.
+/// What [`save`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Saved {
+    /// False when a run with the same id was already stored (an idempotent
+    /// re-send): nothing was written for it.
+    pub inserted: bool,
+    /// The artifacts, as stored.
+    pub artifacts: Vec<StoredArtifact>,
+}
+
+/// Stores `report` in `store`.
 pub fn save(
     store: &mut Store,
     report: &ReplayReport,
     received_at_ms: i64,
-) -> Result<Vec<StoredArtifact>, BrowserError> {
+) -> Result<Saved, BrowserError> {
     let mut rows = Vec::new();
     for a in &report.artifacts {
         let sha256 = store.artifacts().put(&a.bytes)?;
@@ -39,17 +49,22 @@ pub fn save(
         .conn_mut()
         .transaction()
         .map_err(sightline_store::StoreError::from)?;
-    runs::insert(&tx, &report.run, received_at_ms)?;
-    for row in &rows {
-        artifacts::attach(&tx, report.run.id, row, received_at_ms)?;
+    let inserted = runs::insert(&tx, &report.run, received_at_ms)?;
+    if inserted {
+        for row in &rows {
+            artifacts::attach(&tx, report.run.id, row, received_at_ms)?;
+        }
     }
     tx.commit().map_err(sightline_store::StoreError::from)?;
-    Ok(rows
-        .into_iter()
-        .map(|r| StoredArtifact {
-            step_index: r.step_index,
-            role: r.role,
-            sha256: r.sha256,
-        })
-        .collect())
+    Ok(Saved {
+        inserted,
+        artifacts: rows
+            .into_iter()
+            .map(|r| StoredArtifact {
+                step_index: r.step_index,
+                role: r.role,
+                sha256: r.sha256,
+            })
+            .collect(),
+    })
 }

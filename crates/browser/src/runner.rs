@@ -9,6 +9,7 @@ use sightline_core::{ErrorClass, Outcome, Region, Run, RunId, StepResult};
 use sightline_journeys::LoadedJourney;
 use tokio::sync::watch;
 use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 
 use crate::BrowserError;
 use crate::capture::{self, PageVitals};
@@ -41,6 +42,10 @@ pub struct ReplayOptions {
     pub screenshot_on_failure: bool,
     /// The clock, in Unix milliseconds (passed in so tests can pin it).
     pub now_ms: fn() -> i64,
+    /// Cancelled when the runner shuts down: the step under way ends as a
+    /// runner error (`runner_error`, "shutdown"), so the run never counts
+    /// against an SLO, and the steps already done are kept.
+    pub cancel: Option<CancellationToken>,
 }
 
 impl Default for ReplayOptions {
@@ -54,6 +59,7 @@ impl Default for ReplayOptions {
             default_run_timeout: Duration::from_secs(120),
             screenshot_on_failure: true,
             now_ms: system_now_ms,
+            cancel: None,
         }
     }
 }
@@ -96,6 +102,7 @@ pub struct Replayer {
     launch: LaunchOptions,
     warm: Option<WarmBrowser>,
     http: reqwest::Client,
+    launches: u64,
 }
 
 impl Replayer {
@@ -109,6 +116,7 @@ impl Replayer {
             launch,
             warm: None,
             http,
+            launches: 0,
         })
     }
 
@@ -120,8 +128,15 @@ impl Replayer {
             // Dropping a dead browser reaps it; then start a fresh one.
             self.warm = None;
             self.warm = Some(WarmBrowser::launch(&self.launch).await?);
+            self.launches += 1;
         }
         Ok(())
+    }
+
+    /// How many times this replayer has started Chromium: 1 after the first
+    /// browser run, +1 for every browser that crashed and was replaced.
+    pub fn launches(&self) -> u64 {
+        self.launches
     }
 
     /// The browser's process id, while one runs.
@@ -142,16 +157,24 @@ impl Replayer {
         let journey = &loaded.journey;
         let started_at_ms = (opts.now_ms)();
         let t0 = Instant::now();
-        let mut rng = rand::rng();
-        let trace = TraceContext::new(&mut rng);
+        // ThreadRng is not Send: use it and drop it before the first await,
+        // so a replay can run on any worker thread of a pool.
+        let (trace, run_id) = {
+            let mut rng = rand::rng();
+            (
+                TraceContext::new(&mut rng),
+                RunId::new(started_at_ms, &mut rng),
+            )
+        };
         let mut run = Run {
-            id: RunId::new(started_at_ms, &mut rng),
+            id: run_id,
             journey: journey.name.clone(),
             journey_version: loaded.version.clone(),
             region: opts.region.clone(),
             runner_id: opts.runner_id.clone(),
             attempt: 1,
             is_final_attempt: true,
+            retry_of: None,
             started_at_ms,
             duration_ms: 0,
             outcome: Outcome::Pass,
@@ -241,11 +264,16 @@ impl Replayer {
                 };
                 let work = tokio::time::timeout_at(deadline + GRACE, steps::run(step, &mut cx));
                 let lost = browser_lost(alive.clone());
+                let cancelled = cancelled(opts.cancel.as_ref());
                 tokio::select! {
                     r = work => r.unwrap_or_else(|_| Err(timeout_failure(step, step_timeout, run_limited, run_timeout))),
                     () = lost => Err(StepFailure::new(
                         ErrorClass::BrowserCrashed,
                         "the browser process went away during the step",
+                    )),
+                    () = cancelled => Err(StepFailure::new(
+                        ErrorClass::RunnerError,
+                        "shutdown: the runner stopped during the step",
                     )),
                 }
             };
@@ -396,6 +424,14 @@ fn timeout_failure(
         )
     };
     StepFailure::new(class, message)
+}
+
+/// Resolves when `token` is cancelled; never without one.
+async fn cancelled(token: Option<&CancellationToken>) {
+    match token {
+        Some(t) => t.cancelled().await,
+        None => futures::future::pending().await,
+    }
 }
 
 /// Resolves when the browser connection is lost; never without a browser.

@@ -43,6 +43,97 @@ pub enum Command {
     Runs(RunsCommand),
     /// SLOs: status, burn rates, alerts, OpenSLO and Prometheus rules.
     Slo(SloArgs),
+    /// Run the project's journeys continuously (sightline.toml) into the
+    /// database, until stopped (Ctrl-C or SIGTERM drains runs under way).
+    Run(RunArgs),
+    /// A remote runner: run one region's journeys and push the results to a
+    /// workbench (`sightline serve`), spooling them locally while it is away.
+    Runner(RunnerArgs),
+    /// The workbench server: takes runs pushed by remote runners.
+    Serve(ServeArgs),
+}
+
+/// What `run` and `runner` share.
+#[derive(Debug, Args)]
+pub struct RunCommon {
+    /// The project file.
+    #[arg(long, value_name = "FILE", default_value = "sightline.toml")]
+    pub project: PathBuf,
+    /// Stop after this long (e.g. 10m); default: run until stopped.
+    #[arg(long = "for", value_name = "DURATION")]
+    pub run_for: Option<String>,
+    /// Stop after this many slots of each journey and region.
+    #[arg(long, value_name = "N")]
+    pub slots: Option<u64>,
+    /// Serve the runner's Prometheus metrics on this address (`/metrics`).
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_addr: Option<String>,
+    /// Browsers in the pool (overrides runner.pool_size).
+    #[arg(long, value_name = "N")]
+    pub pool_size: Option<usize>,
+    /// Show the browser windows.
+    #[arg(long)]
+    pub headed: bool,
+    /// This runner's id, stored with each run (default: host and pid).
+    #[arg(long, value_name = "ID")]
+    pub runner_id: Option<String>,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Shared runner options.
+    #[command(flatten)]
+    pub common: RunCommon,
+    /// Only this region's slots.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+}
+
+/// Arguments of `runner`.
+#[derive(Debug, Args)]
+pub struct RunnerArgs {
+    /// Shared runner options.
+    #[command(flatten)]
+    pub common: RunCommon,
+    /// The region this runner runs from (must be in the project's [regions]).
+    #[arg(long, value_name = "REGION")]
+    pub region: String,
+    /// The workbench to push to, e.g. http://workbench:4000.
+    #[arg(long, value_name = "URL")]
+    pub push: String,
+    /// The workbench's bearer token (better: the SIGHTLINE_TOKEN variable,
+    /// which stays out of the process list).
+    #[arg(
+        long,
+        env = "SIGHTLINE_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: String,
+    /// The local spool that holds results until the workbench has them.
+    #[arg(long, value_name = "FILE", default_value = "sightline-spool.db")]
+    pub spool: PathBuf,
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where to listen. Loopback unless told otherwise.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4000")]
+    pub addr: String,
+    /// The bearer token remote runners must send (better: SIGHTLINE_TOKEN).
+    /// Without one, pushes are refused with 401.
+    #[arg(
+        long,
+        env = "SIGHTLINE_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
+    /// Stop after this long (e.g. 10m); default: until Ctrl-C or SIGTERM.
+    #[arg(long = "for", value_name = "DURATION")]
+    pub run_for: Option<String>,
 }
 
 /// `sightline runs ...`

@@ -48,6 +48,16 @@ pub fn for_error(err: &anyhow::Error) -> Code {
     if err.is::<sightline_journeys::JourneyError>() || err.is::<Refused>() {
         return Code(REFUSED);
     }
+    match err.downcast_ref::<sightline_runner::RunnerError>() {
+        Some(
+            sightline_runner::RunnerError::Project { .. }
+            | sightline_runner::RunnerError::Journey(_),
+        ) => {
+            return Code(REFUSED);
+        }
+        Some(sightline_runner::RunnerError::Store(e)) if e.is_refusal() => return Code(REFUSED),
+        _ => {}
+    }
     match err.downcast_ref::<StoreError>() {
         Some(e) if e.is_refusal() => Code(REFUSED),
         Some(StoreError::TargetExists { .. }) => Code(REFUSED),

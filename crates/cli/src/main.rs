@@ -25,6 +25,9 @@ fn main() -> ExitCode {
         Command::Replay(args) => commands::replay::run(&cli, args),
         Command::Runs(cmd) => commands::runs::run(&cli, cmd),
         Command::Slo(args) => commands::slo::run(&cli, args),
+        Command::Run(args) => commands::run::run(&cli, args),
+        Command::Runner(args) => commands::run::runner(&cli, args),
+        Command::Serve(args) => commands::serve::run(&cli, args),
     };
     match result {
         Ok(code) => code.into(),

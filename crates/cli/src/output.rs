@@ -19,6 +19,14 @@ pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     }
 }
 
+/// Unix milliseconds as RFC 3339 UTC with milliseconds
+/// (`2026-12-01T10:00:03.250Z`).
+pub fn rfc3339_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_else(|| ms.to_string())
+}
+
 /// Prints rows of `label: value`, labels aligned.
 pub fn fields(rows: &[(&str, String)]) {
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
@@ -34,6 +42,8 @@ pub fn print_error(cli: &Cli, err: &anyhow::Error) {
         let code = if let Some(e) = err.downcast_ref::<sightline_store::StoreError>() {
             e.code()
         } else if let Some(e) = err.downcast_ref::<sightline_journeys::JourneyError>() {
+            e.code()
+        } else if let Some(e) = err.downcast_ref::<sightline_runner::RunnerError>() {
             e.code()
         } else {
             "cli.error"

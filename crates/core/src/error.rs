@@ -35,6 +35,16 @@ pub enum CoreError {
         /// The allowed range.
         reason: &'static str,
     },
+    /// A duration such as `5m` could not be read.
+    #[error("{field}: {value:?} is not a duration: {reason}")]
+    BadDuration {
+        /// The setting being parsed, e.g. `every`.
+        field: &'static str,
+        /// What was given.
+        value: String,
+        /// Why it was rejected.
+        reason: String,
+    },
 }
 
 impl CoreError {
@@ -44,6 +54,7 @@ impl CoreError {
             CoreError::UnknownValue { .. } => "core.unknown_value",
             CoreError::InvalidId { .. } => "core.invalid_id",
             CoreError::OutOfRange { .. } => "core.out_of_range",
+            CoreError::BadDuration { .. } => "core.bad_duration",
         }
     }
 }

@@ -11,6 +11,7 @@
 //! under test. Timestamps are UTC integers whose field names carry their unit
 //! (`started_at_ms`, `start_time_unix_nano`).
 
+pub mod duration;
 pub mod error;
 pub mod event;
 pub mod id;

@@ -201,6 +201,10 @@ pub struct Run {
     pub attempt: u32,
     /// Whether this is the attempt SLIs use (the last one of its slot).
     pub is_final_attempt: bool,
+    /// For a retry, the id of the slot's first attempt; `None` for a first
+    /// attempt. Attempts that share it are one slot, kept as a flakiness signal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_of: Option<RunId>,
     /// When the run started, Unix milliseconds UTC.
     pub started_at_ms: i64,
     /// Wall-clock duration of the whole run.

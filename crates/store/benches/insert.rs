@@ -36,6 +36,7 @@ fn make_batch(rng: &mut StdRng, start: usize, n: usize) -> Vec<Run> {
                 runner_id: "bench".into(),
                 attempt: 1,
                 is_final_attempt: true,
+                retry_of: None,
                 started_at_ms: at,
                 duration_ms: 800 + (i % 700) as i64,
                 outcome,

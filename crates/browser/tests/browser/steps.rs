@@ -163,6 +163,7 @@ fn empty_report() -> sightline_browser::ReplayReport {
             runner_id: String::new(),
             attempt: 1,
             is_final_attempt: true,
+            retry_of: None,
             started_at_ms: 0,
             duration_ms: 0,
             outcome: Outcome::Pass,

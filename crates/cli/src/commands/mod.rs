@@ -3,5 +3,7 @@
 pub mod db;
 pub mod journey;
 pub mod replay;
+pub mod run;
 pub mod runs;
+pub mod serve;
 pub mod slo;

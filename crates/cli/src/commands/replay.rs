@@ -51,7 +51,8 @@ pub fn run(cli: &Cli, args: &ReplayArgs) -> anyhow::Result<Code> {
 
     let db = cli.db_path();
     let mut store = Store::open(&db)?;
-    let artifacts = persist::save(&mut store, &report, sightline_browser::system_now_ms())?;
+    let artifacts =
+        persist::save(&mut store, &report, sightline_browser::system_now_ms())?.artifacts;
 
     let run = &report.run;
     if cli.json {

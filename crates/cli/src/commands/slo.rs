@@ -317,11 +317,7 @@ fn resolve_at(at: Option<&str>) -> anyhow::Result<i64> {
     }
 }
 
-fn rfc3339(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_else(|| ms.to_string())
-}
+use crate::output::rfc3339_ms as rfc3339;
 
 // ---------------------------------------------------------------------------
 // JSON shapes (documented in docs/cli.md; fields are only ever added)

@@ -19,6 +19,7 @@ fn populate(path: &Path, n: i64) {
             runner_id: "t".into(),
             attempt: 1,
             is_final_attempt: true,
+            retry_of: None,
             started_at_ms: 1_700_000_000_000 + i,
             duration_ms: 900,
             outcome: Outcome::Pass,

@@ -3,9 +3,12 @@
 mod db;
 mod journey;
 mod replay;
+mod run;
 mod runs;
 mod slo;
 
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -28,4 +31,30 @@ pub fn digest(path: &Path) -> String {
 /// Standard error as text.
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Answers `/ok` with 200 JSON and anything else with 500, on a thread,
+/// for at most `n` requests.
+pub fn ok_server(n: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(n) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let len = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..len]);
+            let (status, body) = if head.starts_with("GET /ok") {
+                ("200 OK", r#"{"status":"ok"}"#)
+            } else {
+                ("500 Internal Server Error", r#"{"error":"boom"}"#)
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    origin
 }

@@ -2,37 +2,9 @@
 //! browser needed), exit codes, the stored run, and secrets kept out of the
 //! database. Browser replay itself is tested in crates/browser.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::process::Command;
 
-use crate::stderr;
-
-/// Answers `/ok` with 200 JSON and anything else with 500, on a thread,
-/// for at most `n` requests.
-fn server(n: usize) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let origin = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(n) {
-            let Ok(mut s) = stream else { continue };
-            let mut buf = [0u8; 4096];
-            let len = s.read(&mut buf).unwrap_or(0);
-            let head = String::from_utf8_lossy(&buf[..len]);
-            let (status, body) = if head.starts_with("GET /ok") {
-                ("200 OK", r#"{"status":"ok"}"#)
-            } else {
-                ("500 Internal Server Error", r#"{"error":"boom"}"#)
-            };
-            let _ = write!(
-                s,
-                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    origin
-}
+use crate::{ok_server as server, stderr};
 
 fn replay(dir: &std::path::Path, yaml: &str, extra_env: &[(&str, &str)]) -> std::process::Output {
     let file = dir.join("j.yaml");

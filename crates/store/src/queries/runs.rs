@@ -56,8 +56,8 @@ pub fn insert(tx: &Transaction<'_>, run: &Run, received_at_ms: i64) -> Result<bo
     let mut stmt = tx.prepare_cached(
         "INSERT INTO runs (id, journey, journey_version, region, runner_id, attempt, is_final,
                            started_at_ms, duration_ms, outcome, error_class, error_message,
-                           trace_id, release_id, simulated, received_at_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                           trace_id, release_id, simulated, received_at_ms, retry_of)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
          ON CONFLICT (id) DO NOTHING",
     )?;
     let changed = stmt.execute(params![
@@ -77,6 +77,7 @@ pub fn insert(tx: &Transaction<'_>, run: &Run, received_at_ms: i64) -> Result<bo
         run.release_id,
         run.simulated,
         received_at_ms,
+        run.retry_of.map(|id| id.as_bytes().to_vec()),
     ])?;
     if changed == 0 {
         return Ok(false);
@@ -151,7 +152,7 @@ fn reclassify(path: &std::path::Path, e: StoreError) -> StoreError {
 
 const RUN_COLUMNS: &str = "id, journey, journey_version, region, runner_id, attempt, is_final,
     started_at_ms, duration_ms, outcome, error_class, error_message, trace_id, release_id,
-    simulated";
+    simulated, retry_of";
 
 /// A stored row before decoding, so decode errors can name their column.
 struct RawRun {
@@ -170,6 +171,7 @@ struct RawRun {
     trace_id: Option<String>,
     release_id: Option<String>,
     simulated: bool,
+    retry_of: Option<Vec<u8>>,
 }
 
 fn raw_run(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRun> {
@@ -189,6 +191,7 @@ fn raw_run(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRun> {
         trace_id: r.get(12)?,
         release_id: r.get(13)?,
         simulated: r.get(14)?,
+        retry_of: r.get(15)?,
     })
 }
 
@@ -201,6 +204,10 @@ fn decode_run(raw: RawRun, steps: Vec<StepResult>) -> Result<Run> {
         runner_id: raw.runner_id,
         attempt: raw.attempt,
         is_final_attempt: raw.is_final,
+        retry_of: raw
+            .retry_of
+            .map(|b| id_bytes("runs", "retry_of", b).map(RunId::from_bytes))
+            .transpose()?,
         started_at_ms: raw.started_at_ms,
         duration_ms: raw.duration_ms,
         outcome: parse_col::<Outcome>("runs", "outcome", &raw.outcome)?,

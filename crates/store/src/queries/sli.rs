@@ -178,6 +178,7 @@ mod tests {
             runner_id: "t".into(),
             attempt: if final_ { 2 } else { 1 },
             is_final_attempt: final_,
+            retry_of: None,
             started_at_ms: at,
             duration_ms: 100,
             outcome: Outcome::Pass,

@@ -20,6 +20,7 @@ pub fn sample_run(rng: &mut StdRng, at_ms: i64, steps: u32, outcome: Outcome) ->
         runner_id: "test-runner".into(),
         attempt: 1,
         is_final_attempt: true,
+        retry_of: None,
         started_at_ms: at_ms,
         duration_ms: 1200,
         outcome,
