@@ -13,6 +13,13 @@ pub enum ApiError {
     /// The database was refused or a store operation failed.
     #[error(transparent)]
     Store(#[from] sightline_store::StoreError),
+    /// A file the project holds (an SLO definition, say) is malformed; the
+    /// message names the file and the field.
+    #[error("{0}")]
+    BadInput(String),
+    /// An SLO definition or evaluation was refused by the engine.
+    #[error(transparent)]
+    Slo(#[from] sightline_slo::SloError),
 }
 
 impl ApiError {
@@ -23,6 +30,7 @@ impl ApiError {
             Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
             Self::Store(e) if e.is_refusal() => ErrorCode::DatabaseRefused,
             Self::Store(_) => ErrorCode::DatabaseFailed,
+            Self::BadInput(_) | Self::Slo(_) => ErrorCode::BadInput,
         }
     }
 }
@@ -38,6 +46,8 @@ pub enum ErrorCode {
     DatabaseRefused,
     /// A database operation failed.
     DatabaseFailed,
+    /// A project file (SLO definitions, journeys) is malformed.
+    BadInput,
 }
 
 /// An [`ApiError`] as it crosses the IPC boundary: a code to branch on and a

@@ -48,6 +48,12 @@ pub fn for_error(err: &anyhow::Error) -> Code {
     if err.is::<sightline_journeys::JourneyError>() || err.is::<Refused>() {
         return Code(REFUSED);
     }
+    match err.downcast_ref::<sightline_api::ApiError>() {
+        Some(sightline_api::ApiError::Store(e)) if !e.is_refusal() => return Code(FAILED),
+        Some(sightline_api::ApiError::Store(_)) => return Code(REFUSED),
+        Some(e) if e.code() != sightline_api::ErrorCode::DatabaseFailed => return Code(REFUSED),
+        _ => {}
+    }
     match err.downcast_ref::<sightline_runner::RunnerError>() {
         Some(
             sightline_runner::RunnerError::Project { .. }

@@ -45,6 +45,12 @@ pub fn print_error(cli: &Cli, err: &anyhow::Error) {
             e.code()
         } else if let Some(e) = err.downcast_ref::<sightline_runner::RunnerError>() {
             e.code()
+        } else if let Some(e) = err.downcast_ref::<sightline_api::ApiError>() {
+            match e {
+                sightline_api::ApiError::Store(s) => s.code(),
+                sightline_api::ApiError::Slo(s) => s.code(),
+                _ => "slo.invalid_file",
+            }
         } else {
             "cli.error"
         };

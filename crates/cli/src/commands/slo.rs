@@ -6,31 +6,28 @@
 //! reach), reads the clock when `--at` is not given, and prints. The numbers
 //! are the engine's, unchanged.
 
-use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeSet;
 
 use anyhow::Context;
+use std::path::{Path, PathBuf};
+
 use serde::Serialize;
 use serde_norway::Value;
-use sightline_core::{SliKind, SloDefinition};
-use sightline_slo::openslo;
-use sightline_slo::prometheus::{export_rules, prom_duration};
-use sightline_slo::{
-    AlertPolicy, AlertState, SliEvent, SloConfig, SloEngine, SloStatus, StepTiming,
+use sightline_api::slo::status::{
+    AlertJson, BurnJson, StatusDoc, StatusJson, alert_json, nominal_period, status_json, worst,
 };
+use sightline_api::slo::{KEPT_SUFFIX, load_slos, named_steps, replay_alerts, status_lookback};
+use sightline_core::SliKind;
+use sightline_slo::openslo;
+use sightline_slo::prometheus::export_rules;
 use sightline_slo::{DAY_MS, MINUTE_MS};
-use sightline_store::Store;
-use sightline_store::queries::sli::{self, SliQuery, StepSelection};
+use sightline_slo::{SloConfig, SloEngine};
+use sightline_store::queries::sli::StepSelection;
 
 use crate::args::{Cli, SloArgs, SloCommand, SloExportFormat};
 use crate::commands::runs::{now_ms, parse_time};
 use crate::exit::{Code, OK, Refused};
 use crate::output;
-
-/// Files in the SLO folder that hold OpenSLO documents Sightline keeps but
-/// does not evaluate; the loader skips them and `export --format openslo`
-/// writes them back.
-const KEPT_SUFFIX: &str = ".openslo.yaml";
 
 /// Runs one `slo` subcommand.
 pub fn run(cli: &Cli, args: &SloArgs) -> anyhow::Result<Code> {
@@ -48,268 +45,6 @@ pub fn run(cli: &Cli, args: &SloArgs) -> anyhow::Result<Code> {
 // ---------------------------------------------------------------------------
 // Loading definitions
 
-/// One SLO and the file it came from.
-pub struct LoadedSlo {
-    /// The file, for error messages.
-    pub file: PathBuf,
-    /// The definition with its alert policy.
-    pub config: SloConfig,
-}
-
-/// The `*.yaml` files of `dir`, sorted, without kept OpenSLO documents.
-fn slo_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| {
-        Refused(format!(
-            "{}: cannot read the SLO folder ({e}); create it or pass --slos DIR",
-            dir.display()
-        ))
-    })?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let path = entry
-            .with_context(|| format!("{}: cannot list", dir.display()))?
-            .path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if (name.ends_with(".yaml") || name.ends_with(".yml")) && !name.ends_with(KEPT_SUFFIX) {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
-
-/// Parses one SLO file: a mapping, a list of mappings, or several YAML
-/// documents of either. Each mapping is a `SloDefinition` plus an optional
-/// `policy` (an `AlertPolicy`; the Workbook default when absent).
-pub fn parse_slo_file(file: &Path, text: &str) -> Result<Vec<SloConfig>, Refused> {
-    use serde::Deserialize;
-    let f = file.display();
-    let mut out = Vec::new();
-    for (d, de) in serde_norway::Deserializer::from_str(text).enumerate() {
-        let doc = Value::deserialize(de)
-            .map_err(|e| Refused(format!("{f}: document {d}: not YAML: {e}")))?;
-        let items = match doc {
-            Value::Null => continue,
-            Value::Sequence(items) => items.into_iter().enumerate().collect(),
-            other => vec![(0, other)],
-        };
-        let many = items.len() > 1;
-        for (k, item) in items {
-            let at = if many {
-                format!("{f}: document {d}, item {k}")
-            } else {
-                format!("{f}: document {d}")
-            };
-            let Value::Mapping(mut map) = item else {
-                return Err(Refused(format!("{at}: an SLO must be a mapping")));
-            };
-            let policy = match map.remove("policy") {
-                None => AlertPolicy::default(),
-                Some(p) => typed(&at, "policy", p)?,
-            };
-            let definition: SloDefinition = typed(&at, "", Value::Mapping(map))?;
-            out.push(SloConfig { definition, policy });
-        }
-    }
-    Ok(out)
-}
-
-fn typed<T: serde::de::DeserializeOwned>(at: &str, prefix: &str, v: Value) -> Result<T, Refused> {
-    // Through JSON's data model: serde_norway's `Value` only reads enums
-    // written as YAML tags, while the SLO shape writes them as mappings
-    // (`window: { rolling: { days: 28 } }`).
-    let v = serde_json::to_value(&v)
-        .map_err(|e| Refused(format!("{at}: {prefix}: not representable: {e}")))?;
-    serde_path_to_error::deserialize(v).map_err(|e| {
-        let path = e.path().to_string();
-        let path = match (prefix.is_empty(), path == ".") {
-            (true, true) => "(root)".to_owned(),
-            (true, false) => path,
-            (false, true) => prefix.to_owned(),
-            (false, false) => format!("{prefix}.{path}"),
-        };
-        Refused(format!("{at}: {path}: {}", e.into_inner()))
-    })
-}
-
-/// Every SLO of the folder, validated; names unique across files.
-pub fn load_slos(dir: &Path) -> anyhow::Result<Vec<LoadedSlo>> {
-    let mut out: Vec<LoadedSlo> = Vec::new();
-    for file in slo_files(dir)? {
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| Refused(format!("{}: {e}", file.display())))?;
-        for config in parse_slo_file(&file, &text)? {
-            config
-                .validate(None)
-                .map_err(|e| Refused(format!("{}: {e}", file.display())))?;
-            if let Some(other) = out
-                .iter()
-                .find(|o| o.config.definition.name == config.definition.name)
-            {
-                return Err(Refused(format!(
-                    "{}: {}: name: duplicate SLO name (also in {})",
-                    file.display(),
-                    config.definition.name,
-                    other.file.display()
-                ))
-                .into());
-            }
-            out.push(LoadedSlo {
-                file: file.clone(),
-                config,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Journey tags from the project's `journeys/` folder, for SLO tag filters.
-/// Files that do not load are skipped: they are `journey validate`'s business.
-fn journey_tags(root: &Path) -> HashMap<String, Vec<String>> {
-    let mut tags = HashMap::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
-                && let Ok(loaded) = sightline_journeys::load(&path)
-            {
-                tags.insert(loaded.journey.name, loaded.journey.tags);
-            }
-        }
-    }
-    tags
-}
-
-// ---------------------------------------------------------------------------
-// Feeding the engine
-
-/// How far before `at` the engine needs events for `configs`: the compliance
-/// window, every burn window reported and every alert rule's long window,
-/// plus `extra_ms` of alert history to replay.
-fn reach_ms(configs: &[SloConfig], at_ms: i64, extra_ms: i64) -> anyhow::Result<i64> {
-    let mut from = at_ms;
-    for c in configs {
-        let w = c
-            .validate(None)
-            .map_err(|e| Refused(e.to_string()))?
-            .bounds(at_ms);
-        let longest_rule = c
-            .policy
-            .rules
-            .iter()
-            .map(|r| r.long_window_ms)
-            .max()
-            .unwrap_or(0);
-        let reach = w.period_ms.max(3 * DAY_MS).max(longest_rule + extra_ms);
-        from = from.min(w.start_ms).min(at_ms + 1 - reach);
-    }
-    Ok(from)
-}
-
-/// An engine holding every stored final run the SLOs count up to `at_ms`.
-/// `steps` chooses how much step data to read; `extra_ms` widens the range
-/// for alert replay.
-fn engine_at(
-    cli: &Cli,
-    configs: Vec<SloConfig>,
-    at_ms: i64,
-    steps: StepSelection,
-    extra_ms: i64,
-) -> anyhow::Result<SloEngine> {
-    let from_ms = reach_ms(&configs, at_ms, extra_ms)?;
-    let journeys: BTreeSet<String> = configs
-        .iter()
-        .map(|c| c.definition.filter.journey.clone())
-        .collect();
-    let want_tags = configs.iter().any(|c| !c.definition.filter.tags.is_empty());
-    let tags = if want_tags {
-        journey_tags(Path::new("journeys"))
-    } else {
-        HashMap::new()
-    };
-    let mut engine = SloEngine::new(configs, None).map_err(|e| Refused(e.to_string()))?;
-    let db = cli.db_path();
-    // No database yet means no runs: every SLI is undefined, not an error.
-    if !db.exists() {
-        return Ok(engine);
-    }
-    let store = Store::open_read_only(&db)?;
-    let q = SliQuery {
-        journeys: journeys.into_iter().collect(),
-        from_ms,
-        to_ms: at_ms,
-        steps,
-    };
-    let spinner = output::spinner(cli, "reading runs");
-    sli::for_each_run(store.conn(), &q, |r| {
-        engine.apply(SliEvent {
-            run_id: r.id,
-            started_at_ms: r.started_at_ms,
-            tags: tags.get(&r.journey).cloned().unwrap_or_default(),
-            journey: r.journey,
-            region: r.region,
-            duration_ms: r.duration_ms,
-            outcome: r.outcome,
-            steps: r
-                .steps
-                .into_iter()
-                .map(|s| StepTiming {
-                    name: s.name,
-                    duration_ms: s.duration_ms,
-                    outcome: s.outcome,
-                })
-                .collect(),
-        });
-        Ok(())
-    })?;
-    spinner.finish_and_clear();
-    Ok(engine)
-}
-
-/// The step names step-level SLOs need.
-fn named_steps(configs: &[SloConfig]) -> StepSelection {
-    let names: BTreeSet<String> = configs
-        .iter()
-        .filter_map(|c| c.definition.filter.step.clone())
-        .collect();
-    StepSelection::Named(names.into_iter().collect())
-}
-
-/// How far back `status` replays alert evaluations: the longest long window
-/// of any rule, so a rule with a `for` delay shorter than that is judged on
-/// its real history.
-fn status_lookback(configs: &[SloConfig]) -> i64 {
-    configs
-        .iter()
-        .flat_map(|c| c.policy.rules.iter().map(|r| r.long_window_ms))
-        .max()
-        .unwrap_or(0)
-}
-
-/// Drives the alert state machine once a minute over `(at - lookback, at]`,
-/// on the minute grid so results do not depend on when the command ran, and
-/// finally at `at` itself.
-pub fn replay_alerts(engine: &mut SloEngine, at_ms: i64, lookback_ms: i64) -> anyhow::Result<()> {
-    let first = (at_ms - lookback_ms).div_euclid(MINUTE_MS) * MINUTE_MS + MINUTE_MS;
-    let mut t = first;
-    while t < at_ms {
-        engine
-            .evaluate_alerts(t)
-            .map_err(|e| anyhow::anyhow!(e.to_string()))?;
-        t += MINUTE_MS;
-    }
-    engine
-        .evaluate_alerts(at_ms)
-        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
-    Ok(())
-}
-
 fn resolve_at(at: Option<&str>) -> anyhow::Result<i64> {
     match at {
         None => Ok(now_ms()),
@@ -319,273 +54,26 @@ fn resolve_at(at: Option<&str>) -> anyhow::Result<i64> {
 
 use crate::output::rfc3339_ms as rfc3339;
 
-// ---------------------------------------------------------------------------
-// JSON shapes (documented in docs/cli.md; fields are only ever added)
-
-/// One burn rate in `--json` output.
-#[derive(Serialize)]
-pub struct BurnJson {
-    /// The window in Prometheus syntax, e.g. `1h`.
-    pub window: String,
-    /// The window in milliseconds.
-    pub window_ms: i64,
-    /// Valid events in the window.
-    pub valid: u64,
-    /// Bad events in the window.
-    pub bad: u64,
-    /// Error ratio / (1 - target); null without valid events or at 100%.
-    pub rate: Option<f64>,
-}
-
-impl BurnJson {
-    fn from(b: &sightline_slo::BurnRate) -> Self {
-        BurnJson {
-            window: prom_duration(b.window_ms),
-            window_ms: b.window_ms,
-            valid: b.counts.valid,
-            bad: b.counts.bad(),
-            rate: b.rate,
-        }
-    }
-}
-
-/// One alert rule's state in `--json` output.
-#[derive(Serialize)]
-pub struct AlertJson {
-    /// Index of the rule in the SLO's policy.
-    pub rule: usize,
-    /// `page` or `ticket`.
-    pub severity: &'static str,
-    /// The long window, e.g. `1h`.
-    pub long_window: String,
-    /// The short window, e.g. `5m`.
-    pub short_window: String,
-    /// The burn-rate threshold after scaling to the SLO's period.
-    pub threshold: f64,
-    /// `inactive`, `pending` or `firing`.
-    pub state: &'static str,
-    /// When the current state began (pending or firing), Unix ms.
-    pub since_ms: Option<i64>,
-}
-
-fn state_word(s: &AlertState) -> (&'static str, Option<i64>) {
-    match *s {
-        AlertState::Inactive => ("inactive", None),
-        AlertState::Pending { since_ms } => ("pending", Some(since_ms)),
-        AlertState::Firing { since_ms, .. } => ("firing", Some(since_ms)),
-    }
-}
-
-fn alert_json(config: &SloConfig, period_ms: i64, states: &[AlertState]) -> Vec<AlertJson> {
-    config
-        .policy
-        .rules
-        .iter()
-        .zip(states)
-        .enumerate()
-        .map(|(i, (r, s))| {
-            let (state, since_ms) = state_word(s);
-            AlertJson {
-                rule: i,
-                severity: r.severity.as_str(),
-                long_window: prom_duration(r.long_window_ms),
-                short_window: prom_duration(r.short_window_ms),
-                threshold: r.burn_rate_threshold(period_ms),
-                state,
-                since_ms,
-            }
-        })
-        .collect()
-}
-
-/// The worst state among rules: `firing` > `pending` > `inactive`.
-fn worst(states: &[AlertState]) -> &'static str {
-    if states
-        .iter()
-        .any(|s| matches!(s, AlertState::Firing { .. }))
-    {
-        "firing"
-    } else if states
-        .iter()
-        .any(|s| matches!(s, AlertState::Pending { .. }))
-    {
-        "pending"
-    } else {
-        "inactive"
-    }
-}
-
-/// The whole `slo status --json` document.
-#[derive(Serialize)]
-pub struct StatusDoc {
-    /// The evaluation time, Unix ms.
-    pub at_ms: i64,
-    /// The evaluation time, RFC 3339 UTC.
-    pub at: String,
-    /// One entry per SLO, in folder order (files sorted, then file order).
-    pub slos: Vec<StatusJson>,
-}
-
-/// One SLO in `slo status --json`.
-#[derive(Serialize)]
-pub struct StatusJson {
-    /// The SLO's name.
-    pub name: String,
-    /// The journey measured.
-    pub journey: String,
-    /// The step measured, for step-level SLOs.
-    pub step: Option<String>,
-    /// `availability`, `latency` or `availability_and_latency`.
-    pub sli_kind: &'static str,
-    /// The latency threshold, for latency kinds.
-    pub threshold_ms: Option<i64>,
-    /// The objective, a fraction in (0, 1].
-    pub target: f64,
-    /// The compliance window counted: `[start_ms, end_ms)` and the period's length.
-    pub window: WindowJson,
-    /// Valid events in the window.
-    pub valid: u64,
-    /// Good events in the window.
-    pub good: u64,
-    /// Bad events in the window.
-    pub bad: u64,
-    /// good / valid; null when there are no valid events (never 100%).
-    pub sli: Option<f64>,
-    /// sli >= target; null when the SLI is undefined.
-    pub compliance: Option<bool>,
-    /// The error budget.
-    pub budget: BudgetJson,
-    /// Burn rates over 5m, 30m, 1h, 6h, 1d, 3d and the SLO's period.
-    pub burn_rates: Vec<BurnJson>,
-    /// When the budget runs out at the last hour's burn; null if never.
-    pub exhaustion_at_ms: Option<i64>,
-    /// The worst alert state among the rules.
-    pub alert_state: &'static str,
-    /// Every rule's state.
-    pub alerts: Vec<AlertJson>,
-    /// Per-region counts and SLI.
-    pub by_region: Vec<RegionJson>,
-    /// Bad events blamed on each step.
-    pub by_step: Vec<StepJson>,
-}
-
-/// The counted window.
-#[derive(Serialize)]
-pub struct WindowJson {
-    /// First millisecond counted.
-    pub start_ms: i64,
-    /// One past the last millisecond counted (`at + 1`).
-    pub end_ms: i64,
-    /// The period's length in ms.
-    pub period_ms: i64,
-}
-
-/// The error budget.
-#[derive(Serialize)]
-pub struct BudgetJson {
-    /// 1 - target.
-    pub total_fraction: f64,
-    /// Share of the budget spent; null without valid events or at 100%.
-    pub consumed_fraction: Option<f64>,
-    /// 1 - consumed (negative once overspent); null as above.
-    pub remaining_fraction: Option<f64>,
-    /// Bad events the window allows so far.
-    pub allowed_bad_events: f64,
-    /// Bad events still allowed (negative once overspent).
-    pub remaining_bad_events: f64,
-    /// More bad events than allowed.
-    pub exhausted: bool,
-}
-
-/// One region's share.
-#[derive(Serialize)]
-pub struct RegionJson {
-    /// The region.
-    pub region: String,
-    /// Valid events.
-    pub valid: u64,
-    /// Good events.
-    pub good: u64,
-    /// The region's SLI.
-    pub sli: Option<f64>,
-}
-
-/// Bad events blamed on one step.
-#[derive(Serialize)]
-pub struct StepJson {
-    /// The step's name.
-    pub step: String,
-    /// Bad events blamed on it.
-    pub bad_events: u64,
-    /// Its share of all bad events.
-    pub share_of_bad: Option<f64>,
-}
-
-fn status_json(config: &SloConfig, s: &SloStatus, nominal_period_ms: i64) -> StatusJson {
-    let d = &config.definition;
-    let (sli_kind, threshold_ms) = match d.sli {
-        SliKind::Availability => ("availability", None),
-        SliKind::Latency { threshold_ms } => ("latency", Some(threshold_ms)),
-        SliKind::AvailabilityAndLatency { threshold_ms } => {
-            ("availability_and_latency", Some(threshold_ms))
-        }
-    };
-    StatusJson {
-        name: d.name.clone(),
-        journey: d.filter.journey.clone(),
-        step: d.filter.step.clone(),
-        sli_kind,
-        threshold_ms,
-        target: d.target,
-        window: WindowJson {
-            start_ms: s.window.start_ms,
-            end_ms: s.window.end_ms,
-            period_ms: s.window.period_ms,
-        },
-        valid: s.counts.valid,
-        good: s.counts.good,
-        bad: s.counts.bad(),
-        sli: s.sli,
-        compliance: s.compliant,
-        budget: BudgetJson {
-            total_fraction: s.budget.total_fraction,
-            consumed_fraction: s.budget.consumed_fraction,
-            remaining_fraction: s.budget.remaining_fraction,
-            allowed_bad_events: s.budget.allowed_bad_events,
-            remaining_bad_events: s.budget.remaining_bad_events,
-            exhausted: s.budget.exhausted,
-        },
-        burn_rates: s.burn_rates.iter().map(BurnJson::from).collect(),
-        exhaustion_at_ms: s.forecast.exhaustion_at_ms,
-        alert_state: worst(&s.alerts),
-        alerts: alert_json(config, nominal_period_ms, &s.alerts),
-        by_region: s
-            .by_region
-            .iter()
-            .map(|r| RegionJson {
-                region: r.region.clone(),
-                valid: r.counts.valid,
-                good: r.counts.good,
-                sli: r.sli,
-            })
-            .collect(),
-        by_step: s
-            .by_step
-            .iter()
-            .map(|b| StepJson {
-                step: b.step.clone(),
-                bad_events: b.bad_events,
-                share_of_bad: b.share_of_bad,
-            })
-            .collect(),
-    }
-}
-
-fn nominal_period(config: &SloConfig) -> i64 {
-    config
-        .validate(None)
-        .map(|w| w.nominal_period_ms())
-        .unwrap_or(30 * DAY_MS)
+/// The engine with every stored final run the SLOs count up to `at_ms`
+/// (see `sightline_api::slo::engine_at`), behind a spinner.
+fn engine_at(
+    cli: &Cli,
+    configs: Vec<SloConfig>,
+    at_ms: i64,
+    steps: StepSelection,
+    extra_ms: i64,
+) -> anyhow::Result<SloEngine> {
+    let spinner = output::spinner(cli, "reading runs");
+    let engine = sightline_api::slo::engine_at(
+        &cli.db_path(),
+        Path::new("journeys"),
+        configs,
+        at_ms,
+        steps,
+        extra_ms,
+    )?;
+    spinner.finish_and_clear();
+    Ok(engine)
 }
 
 fn pct(v: Option<f64>) -> String {
