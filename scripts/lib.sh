@@ -12,7 +12,8 @@ export DEBIAN_FRONTEND=noninteractive
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 # Debian packages the project needs: Chromium for journeys, WebKitGTK and its
-# WebDriver for the desktop app and its end-to-end tests, Xvfb for a display.
+# WebDriver for the desktop app and its end-to-end tests, Xvfb for a display,
+# Prometheus and promtool to check the exported SLO rules against the real thing.
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev curl file
   chromium
@@ -20,6 +21,7 @@ APT_PACKAGES=(
   webkit2gtk-driver xvfb xauth
   nodejs npm
   python3 python3-venv
+  prometheus
 )
 
 say() { printf '\n==> %s\n' "$*"; }
@@ -41,7 +43,16 @@ ensure_apt() {
   if [ "${#missing[@]}" -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq
+    # Install only: no package may start a service on this machine (Debian's
+    # prometheus would start a daemon on :9090); tests start their own.
+    local policy=/usr/sbin/policy-rc.d made_policy=""
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+      as_root chmod 0755 "$policy"
+      made_policy=1
+    fi
     as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    if [ -n "$made_policy" ]; then as_root rm -f "$policy"; fi
   fi
 }
 

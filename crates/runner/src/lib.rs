@@ -158,6 +158,9 @@ async fn run_loop(shared: Arc<Shared>) {
             let every = i64::try_from(s.every.as_millis()).unwrap_or(i64::MAX);
             let jitter = i64::try_from(s.jitter.as_millis()).unwrap_or(0);
             clock.add(every, jitter, start);
+            shared
+                .metrics
+                .register_stream(&s.journey.journey.name, &region.name);
             streams.push((si, region.clone()));
         }
     }

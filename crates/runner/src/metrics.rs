@@ -34,6 +34,14 @@ struct Histogram {
 }
 
 impl Histogram {
+    fn empty() -> Self {
+        Histogram {
+            counts: vec![0; DURATION_BUCKETS_S.len() + 1],
+            sum: 0.0,
+            count: 0,
+        }
+    }
+
     fn observe(&mut self, seconds: f64) {
         if self.counts.is_empty() {
             self.counts = vec![0; DURATION_BUCKETS_S.len() + 1];
@@ -69,6 +77,31 @@ pub struct RunnerMetrics {
 }
 
 impl RunnerMetrics {
+    /// Starts the counters and histograms of a journey and region at zero,
+    /// for every outcome, so that a scraper sees the first run as an
+    /// increment (`rate()` cannot see a series' first value).
+    pub fn register_stream(&self, journey: &str, region: &str) {
+        let Ok(mut f) = self.families.lock() else {
+            return;
+        };
+        for outcome in ["pass", "fail", "error"] {
+            let labels = vec![
+                ("journey", journey.to_owned()),
+                ("region", region.to_owned()),
+                ("outcome", outcome.to_owned()),
+            ];
+            f.runs.entry(labels.clone()).or_default();
+            f.journey_duration
+                .entry(labels)
+                .or_insert_with(Histogram::empty);
+        }
+        let labels = vec![
+            ("journey", journey.to_owned()),
+            ("region", region.to_owned()),
+        ];
+        f.missed.entry(labels).or_default();
+    }
+
     /// Counts a stored run (every attempt) and its step durations.
     pub fn observe_run(&self, run: &Run) {
         let Ok(mut f) = self.families.lock() else {

@@ -54,6 +54,13 @@ pub fn prom_duration(ms: i64) -> String {
     format!("{ms}ms")
 }
 
+/// `v` with at most 12 significant digits, trailing zeros dropped.
+fn short_float(v: f64) -> String {
+    let text = format!("{:.*e}", 11, v);
+    let parsed: f64 = text.parse().unwrap_or(v);
+    format!("{parsed}")
+}
+
 fn escape(v: &str) -> String {
     v.replace('\\', "\\\\").replace('"', "\\\"")
 }
@@ -146,9 +153,10 @@ pub fn export_rules(configs: &[SloConfig]) -> Result<String, SloError> {
             annotations: None,
         });
         let mut alerts = Vec::new();
-        let bf = d.budget_fraction();
+        // 1 - 0.999 is 0.0010000000000000009 in binary; print what was meant.
+        let bf = short_float(d.budget_fraction());
         for r in &c.policy.rules {
-            let rate = r.burn_rate_threshold(period);
+            let rate = short_float(r.burn_rate_threshold(period));
             let metric = |w: i64| {
                 format!(
                     "slo:sli_error:ratio_rate{}{{sightline_slo=\"{}\"}}",
@@ -161,7 +169,7 @@ pub fn export_rules(configs: &[SloConfig]) -> Result<String, SloError> {
                 prom_duration(r.short_window_ms),
             );
             let expr = format!(
-                "(\n  {} >= ({rate} * {bf})\n  and\n  {} >= ({rate} * {bf})\n)",
+                "(\n  {} >= ({rate} * {bf})\n  and ignoring (sightline_window)\n  {} >= ({rate} * {bf})\n)",
                 metric(r.long_window_ms),
                 metric(r.short_window_ms)
             );

@@ -5,6 +5,7 @@ mod continuous;
 mod faults;
 mod metrics;
 mod project;
+mod prometheus;
 mod push;
 
 use std::path::{Path, PathBuf};
