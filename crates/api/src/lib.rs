@@ -20,6 +20,7 @@ pub mod bindings;
 mod context;
 mod contract;
 mod error;
+pub mod live;
 pub mod slo;
 
 pub use app_info::{AppInfo, AppInfoRequest, app_info};

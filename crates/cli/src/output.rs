@@ -19,13 +19,7 @@ pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     }
 }
 
-/// Unix milliseconds as RFC 3339 UTC with milliseconds
-/// (`2026-12-01T10:00:03.250Z`).
-pub fn rfc3339_ms(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_else(|| ms.to_string())
-}
+pub use sightline_api::slo::status::rfc3339_ms;
 
 /// Prints rows of `label: value`, labels aligned.
 pub fn fields(rows: &[(&str, String)]) {

@@ -347,6 +347,24 @@ impl SloEngine {
         ))
     }
 
+    /// The burn rate of each region of one SLO over a window ending at
+    /// `at_ms`, regions with no valid events in it left out; the budget is
+    /// the SLO's, so a region's rate says how fast it alone would spend it.
+    pub fn burn_rate_by_region(
+        &self,
+        slo: &str,
+        at_ms: i64,
+        window_ms: i64,
+    ) -> Result<Vec<(String, crate::BurnRate)>, SloError> {
+        let s = self.state(slo)?;
+        let bf = s.config.definition.budget_fraction();
+        Ok(s.by_region
+            .iter()
+            .map(|(region, series)| (region.clone(), burn_rate(series, at_ms, window_ms, bf)))
+            .filter(|(_, b)| b.counts.valid > 0)
+            .collect())
+    }
+
     /// Evaluates every alert rule at `at_ms` (non-decreasing between calls)
     /// and returns the transitions. Episodes are kept for [`Self::episodes`].
     pub fn evaluate_alerts(&mut self, at_ms: i64) -> Result<Vec<AlertTransition>, SloError> {

@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "retries",
         sql: include_str!("../migrations/20261201100000_retries.sql"),
     },
+    Migration {
+        version: 20261201130000,
+        name: "alerts",
+        sql: include_str!("../migrations/20261201130000_alerts.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

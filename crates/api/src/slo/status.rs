@@ -8,6 +8,14 @@ use sightline_slo::prometheus::prom_duration;
 use sightline_slo::{AlertState, DAY_MS, SloConfig, SloStatus};
 use ts_rs::TS;
 
+/// Unix milliseconds as RFC 3339 UTC with milliseconds
+/// (`2026-12-01T10:00:03.250Z`).
+pub fn rfc3339_ms(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_else(|| ms.to_string())
+}
+
 /// One burn rate in `--json` output.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct BurnJson {

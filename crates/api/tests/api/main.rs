@@ -3,3 +3,4 @@
 mod app_info;
 mod bindings;
 mod error;
+mod live;

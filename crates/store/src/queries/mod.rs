@@ -1,6 +1,7 @@
 //! One module per table. Each takes a connection or transaction, so callers
 //! choose the transaction boundaries.
 
+pub mod alerts;
 pub mod artifacts;
 pub mod events;
 pub mod runs;

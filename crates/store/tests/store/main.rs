@@ -1,5 +1,6 @@
 //! Integration tests for sightline-store, one module per area of `src/`.
 
+mod alerts;
 mod crash;
 mod maintenance;
 mod open;
