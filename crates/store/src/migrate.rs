@@ -87,9 +87,15 @@ pub fn apply_pending(conn: &mut Connection, path: &Path, now_ms: i64) -> Result<
     tx.execute_batch(BOOKKEEPING)?;
     let current = current_version(&tx)?;
     ensure_not_newer(path, current)?;
-    let current = current.unwrap_or(0);
+    // Every migration not yet recorded, oldest first: not just those newer
+    // than the newest applied, so a migration merged in from a branch with
+    // an earlier timestamp still runs.
+    let recorded: std::collections::HashSet<i64> = tx
+        .prepare("SELECT version FROM schema_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut applied = 0;
-    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+    for m in MIGRATIONS.iter().filter(|m| !recorded.contains(&m.version)) {
         tracing::info!(version = m.version, name = m.name, "applying migration");
         tx.execute_batch(m.sql)
             .map_err(|e| StoreError::classify(path, e))?;

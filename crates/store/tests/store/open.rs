@@ -134,3 +134,42 @@ fn read_only_open_of_a_missing_file_creates_nothing() {
     assert_eq!(err.code(), "store.missing");
     assert!(!path.exists());
 }
+
+#[test]
+fn a_migration_missing_from_the_middle_is_applied_on_open() {
+    // A database that recorded later migrations but not an earlier one (its
+    // branch merged with an older timestamp) gets the missing one, not a skip.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX runs_retry_of; ALTER TABLE runs DROP COLUMN retry_of;
+         DELETE FROM schema_migrations WHERE version = 20261201100000;",
+    )
+    .unwrap();
+    drop(conn);
+    let store = Store::open(&path).unwrap();
+    let has_column: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'retry_of'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(has_column, 1);
+    let recorded: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM schema_migrations WHERE version = 20261201100000",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(recorded, 1);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        Some(migrate::latest_version())
+    );
+}
