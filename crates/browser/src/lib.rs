@@ -34,3 +34,4 @@ pub use error::BrowserError;
 pub use launch::{DEFAULT_CHROMIUM, LaunchOptions};
 pub use runner::{Artifact, ReplayOptions, ReplayReport, Replayer, system_now_ms};
 pub use secrets::{Redactor, SecretSource};
+pub use steps::name as step_name;

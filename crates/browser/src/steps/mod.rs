@@ -130,7 +130,10 @@ pub(crate) fn waits_for_navigation(step: &Step) -> bool {
 }
 
 /// A short name for step tables: the title, or the kind and its target.
-pub(crate) fn name(step: &Step) -> String {
+/// The name a step is stored under: its title, else its type and target
+/// (`click [data-testid=pay]`, `navigate /cart`), at most 60 characters of
+/// detail.
+pub fn name(step: &Step) -> String {
     if let Some(t) = &step.meta().title {
         return t.clone();
     }
