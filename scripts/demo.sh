@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# README command 1: the main job on the embedded default.
+# README command 1: the main job on the embedded default, the closed-loop demo.
 #
-# The closed-loop demo (demo shop, runners in three regions, live SLOs, a bad
-# release that burns the budget) is not built yet. Until it is, this runs what
-# exists, for real, and says what is missing:
-#   - builds the `sightline` CLI;
-#   - creates (or opens) the demo database in the user's data folder and prints its state;
-#   - validates the bundled journeys and shows their Chrome Recorder export.
+# Installs what is missing, builds the `sightline` CLI and the desktop app, then
+# runs `sightline demo`: the bundled demo shop in three regions, a runner per
+# region replaying the demo journeys in headless Chromium, the live SLOs, and
+# the default scenario (a bad release of payment in us-east-1). With a display
+# the desktop app opens on the demo; without one the demo runs headless, with a
+# live view in the terminal and a report at the end. Extra arguments go to
+# `sightline demo` (e.g. --headless, --scenario checkout-short, --speed 2).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
@@ -14,27 +15,10 @@ setup
 
 say "building sightline"
 cargo build --locked -p sightline-cli
-SIGHTLINE="$CARGO_TARGET_DIR/debug/sightline"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  build_ui
+  say "building the desktop app"
+  cargo build --locked -p sightline-app
+fi
 
-DATA="${XDG_DATA_HOME:-$HOME/.local/share}/sightline"
-export SIGHTLINE_DB="${SIGHTLINE_DB:-$DATA/demo.db}"
-mkdir -p "$(dirname "$SIGHTLINE_DB")"
-
-say "the demo database: $SIGHTLINE_DB"
-"$SIGHTLINE" db vacuum >/dev/null   # creates and migrates it on first run
-"$SIGHTLINE" db info
-"$SIGHTLINE" db check
-
-say "the bundled journeys"
-"$SIGHTLINE" journey validate journeys/examples/*.yaml
-say "journeys/examples/login.yaml as a Chrome DevTools Recorder recording (first lines)"
-"$SIGHTLINE" journey export journeys/examples/login.yaml 2>/dev/null | head -n 20
-
-cat <<'TXT'
-
-==> not built yet
-The closed-loop demo is not here yet: no demo shop, replay, runners, SLO
-engine wiring or desktop app to open. This command grows into it as those
-parts land (see docs/ARCHITECTURE.md, "Status"). What ran above is real:
-the store, its checks, and the journey format.
-TXT
+exec "$CARGO_TARGET_DIR/debug/sightline" demo "$@"

@@ -51,6 +51,39 @@ pub enum Command {
     Runner(RunnerArgs),
     /// The workbench server: takes runs pushed by remote runners.
     Serve(ServeArgs),
+    /// The closed-loop demo: the demo shop in three regions, a runner per
+    /// region in headless Chromium, live SLOs, and a bad release that burns
+    /// them. Opens the desktop app when a display is present.
+    Demo(DemoArgs),
+}
+
+/// Arguments of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// No desktop app: a live view in the terminal, a report on exit. The
+    /// demo stops by itself when the scenario ends (or after --for).
+    #[arg(long)]
+    pub headless: bool,
+    /// A bundled scenario (payment-bad-release-us-east-1, healthy, latency,
+    /// error-rate, restart-storm, red-herring) or a scenario file.
+    #[arg(long, default_value = "payment-bad-release-us-east-1")]
+    pub scenario: String,
+    /// Scenario clock speed-up (2 plays a 10-minute scenario in 5).
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f64,
+    /// Stop after this long (e.g. 4m); default: when the scenario ends.
+    #[arg(long = "for", value_name = "DURATION")]
+    pub run_for: Option<String>,
+    /// Where the demo's database, project and report go (replaced at each
+    /// start). Default: the demo folder in the user's data folder.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// The Chromium executable.
+    #[arg(long, value_name = "PATH", default_value = sightline_browser::DEFAULT_CHROMIUM)]
+    pub chromium: PathBuf,
+    /// Days of simulated history before the live part.
+    #[arg(long, default_value_t = 30)]
+    pub history_days: i64,
 }
 
 /// What `run` and `runner` share.

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Run(args) => commands::run::run(&cli, args),
         Command::Runner(args) => commands::run::runner(&cli, args),
         Command::Serve(args) => commands::serve::run(&cli, args),
+        Command::Demo(args) => commands::demo::run(&cli, args),
     };
     match result {
         Ok(code) => code.into(),

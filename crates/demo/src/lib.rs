@@ -10,6 +10,7 @@
 //! ([`slos`]). A terminal view ([`view`]) follows it live; a report
 //! ([`report`]) says what happened, with the evidence.
 
+pub mod closed_loop;
 pub mod history;
 pub mod report;
 pub mod slos;
@@ -37,10 +38,14 @@ pub const JOURNEYS: [(&str, &str); 4] = [
 ];
 
 /// The scenarios in `datasets/scenarios/`, embedded, by name.
-pub const SCENARIOS: [(&str, &str); 6] = [
+pub const SCENARIOS: [(&str, &str); 7] = [
     (
         "payment-bad-release-us-east-1",
         include_str!("../../../datasets/scenarios/payment-bad-release-us-east-1.yaml"),
+    ),
+    (
+        "checkout-short",
+        include_str!("../../../datasets/scenarios/checkout-short.yaml"),
     ),
     (
         "healthy",
@@ -63,3 +68,34 @@ pub const SCENARIOS: [(&str, &str); 6] = [
         include_str!("../../../datasets/scenarios/red-herring.yaml"),
     ),
 ];
+
+pub use closed_loop::{DemoOptions, DemoOutcome, Progress, run};
+
+/// Why the demo could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// Something it needs could not be set up (a folder, the shop, a scenario).
+    #[error("{0}")]
+    Setup(String),
+    /// The store refused or failed.
+    #[error(transparent)]
+    Store(#[from] sightline_store::StoreError),
+    /// The runner's project was refused.
+    #[error(transparent)]
+    Runner(#[from] sightline_runner::RunnerError),
+    /// The SLOs could not be evaluated.
+    #[error(transparent)]
+    Api(#[from] sightline_api::ApiError),
+}
+
+impl DemoError {
+    /// A stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DemoError::Setup(_) => "demo.setup",
+            DemoError::Store(e) => e.code(),
+            DemoError::Runner(e) => e.code(),
+            DemoError::Api(_) => "demo.slo",
+        }
+    }
+}

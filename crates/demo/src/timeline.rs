@@ -107,8 +107,11 @@ impl Timeline {
             .unwrap_or(0)
     }
 
-    /// The first alert that fired, if any.
+    /// The first page that fired, else the first ticket.
     pub fn first_firing(&self) -> Option<&AlertChange> {
-        self.alerts.iter().find(|a| a.change == "firing")
+        let firing = || self.alerts.iter().filter(|a| a.change == "firing");
+        firing()
+            .find(|a| a.severity == "page")
+            .or_else(|| firing().next())
     }
 }

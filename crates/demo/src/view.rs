@@ -147,6 +147,18 @@ pub fn render(
         let _ = writeln!(out, "  none");
     }
     for a in &timeline.alerts {
+        if a.change == "resolved" {
+            let _ = writeln!(
+                out,
+                "  {}  RESOLVED {} {} {}/{}",
+                clock(timeline.started_ms, a.at_ms),
+                a.severity,
+                a.slo,
+                a.long_window,
+                a.short_window
+            );
+            continue;
+        }
         let _ = writeln!(
             out,
             "  {}  {} {} {} {}/{} burn {} >= {:.1} in {}",

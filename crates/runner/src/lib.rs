@@ -153,11 +153,17 @@ async fn run_loop(shared: Arc<Shared>) {
     let mut clock = SlotClock::new(shared.opts.seed);
     let mut streams = Vec::new();
     let start = now_ms();
+    let n_streams: usize = project.schedules.iter().map(|s| s.regions.len()).sum();
+    let mut stream_no = 0;
     for (si, s) in project.schedules.iter().enumerate() {
         for region in &s.regions {
             let every = i64::try_from(s.every.as_millis()).unwrap_or(i64::MAX);
             let jitter = i64::try_from(s.jitter.as_millis()).unwrap_or(0);
-            clock.add(every, jitter, start);
+            // Stagger: stream i of n starts i/n of its interval in, so a pool
+            // is not asked for every browser at once when the runner starts.
+            let phase = every.saturating_mul(stream_no as i64) / n_streams.max(1) as i64;
+            stream_no += 1;
+            clock.add(every, jitter, start + phase);
             shared
                 .metrics
                 .register_stream(&s.journey.journey.name, &region.name);

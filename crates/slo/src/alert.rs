@@ -50,6 +50,11 @@ pub struct AlertRule {
     /// How long the condition must hold before firing (0: fire at once).
     #[serde(default)]
     pub for_ms: i64,
+    /// How long a firing alert keeps firing after its condition stops
+    /// holding (0: resolve at once). Guards against flapping when the short
+    /// window holds few events; Prometheus calls it `keep_firing_for`.
+    #[serde(default)]
+    pub keep_firing_for_ms: i64,
 }
 
 impl AlertRule {
@@ -76,6 +81,7 @@ impl Default for AlertPolicy {
             short_window_ms: short,
             budget_percent: pct,
             for_ms: 0,
+            keep_firing_for_ms: 0,
         };
         AlertPolicy {
             rules: vec![

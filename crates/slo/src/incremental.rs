@@ -132,6 +132,8 @@ struct SloState {
     /// Only bad events, keyed by blamed step.
     by_step: BTreeMap<String, Series>,
     alerts: Vec<AlertState>,
+    /// Per rule, the last evaluation at which its condition held.
+    last_true_ms: Vec<Option<i64>>,
     episodes: Vec<AlertEpisode>,
 }
 
@@ -248,6 +250,7 @@ impl SloEngine {
             }
             slos.push(SloState {
                 alerts: vec![AlertState::Inactive; config.policy.rules.len()],
+                last_true_ms: vec![None; config.policy.rules.len()],
                 config,
                 window,
                 all: Series::default(),
@@ -388,8 +391,16 @@ impl SloEngine {
                         .rate
                         .is_some_and(|r| r >= threshold)
                 };
-                let condition = hot(rule.long_window_ms) && hot(rule.short_window_ms);
+                let holds = hot(rule.long_window_ms) && hot(rule.short_window_ms);
+                if holds {
+                    slo.last_true_ms[i] = Some(at_ms);
+                }
                 let from = slo.alerts[i];
+                // A firing alert stays up for keep_firing_for after its
+                // condition last held.
+                let kept = matches!(from, AlertState::Firing { .. })
+                    && slo.last_true_ms[i].is_some_and(|t| at_ms - t < rule.keep_firing_for_ms);
+                let condition = holds || kept;
                 let to = step(from, condition, rule.for_ms, at_ms);
                 if from == to {
                     continue;

@@ -33,6 +33,8 @@ struct Rule {
     #[serde(skip_serializing_if = "Option::is_none")]
     alert: Option<String>,
     expr: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keep_firing_for: Option<String>,
     labels: std::collections::BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     annotations: Option<std::collections::BTreeMap<String, String>>,
@@ -134,6 +136,7 @@ pub fn export_rules(configs: &[SloConfig]) -> Result<String, SloError> {
                 record: Some(format!("slo:sli_error:ratio_rate{pw}")),
                 alert: None,
                 expr,
+                keep_firing_for: None,
                 labels: labels(&[("sightline_window", &pw)]),
                 annotations: None,
             });
@@ -142,6 +145,7 @@ pub fn export_rules(configs: &[SloConfig]) -> Result<String, SloError> {
             record: Some("slo:objective:ratio".into()),
             alert: None,
             expr: format!("vector({})", d.target),
+            keep_firing_for: None,
             labels: labels(&[]),
             annotations: None,
         });
@@ -149,6 +153,7 @@ pub fn export_rules(configs: &[SloConfig]) -> Result<String, SloError> {
             record: Some("slo:error_budget:ratio".into()),
             alert: None,
             expr: format!("vector(1 - {})", d.target),
+            keep_firing_for: None,
             labels: labels(&[]),
             annotations: None,
         });
@@ -192,6 +197,8 @@ pub fn export_rules(configs: &[SloConfig]) -> Result<String, SloError> {
                     }
                 )),
                 expr,
+                keep_firing_for: (r.keep_firing_for_ms > 0)
+                    .then(|| prom_duration(r.keep_firing_for_ms)),
                 labels: labels(&[
                     ("severity", r.severity.as_str()),
                     ("long_window", &lw),

@@ -1,6 +1,7 @@
 //! One module per top-level command.
 
 pub mod db;
+pub mod demo;
 pub mod journey;
 pub mod replay;
 pub mod run;

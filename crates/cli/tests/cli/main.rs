@@ -1,6 +1,7 @@
 //! End-to-end tests of the `sightline` binary, run as a user would run it.
 
 mod db;
+mod demo;
 mod journey;
 mod replay;
 mod run;

@@ -175,3 +175,39 @@ fn pending_then_firing_with_for_duration() {
     let t = e.evaluate_alerts(T0 + 65 * MINUTE_MS).unwrap();
     assert_eq!(t[0].to, AlertState::Inactive);
 }
+
+#[test]
+fn keep_firing_for_holds_an_alert_through_a_gap_in_the_burn() {
+    let mut c = avail(0.999, 30);
+    c.policy.rules.truncate(1);
+    c.policy.rules[0].keep_firing_for_ms = 10 * MINUTE_MS;
+    let mut e = SloEngine::new(vec![c], None).unwrap();
+    // Failures every minute for 20 minutes, a 7-minute gap of passes, then
+    // failures again: the 5-minute short window goes quiet in the gap.
+    for n in 0..40u64 {
+        let quiet = (20..27).contains(&n);
+        let outcome = if quiet { Outcome::Pass } else { Outcome::Fail };
+        e.apply(ev(n, T0 + n as i64 * MINUTE_MS, "eu", outcome, 5));
+    }
+    let mut changes = Vec::new();
+    for m in 1..=40 {
+        for t in e.evaluate_alerts(T0 + m * MINUTE_MS).unwrap() {
+            changes.push((m, t.to));
+        }
+    }
+    // One firing, no resolution inside the gap (it lasted under 10 minutes).
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(matches!(changes[0].1, AlertState::Firing { .. }));
+    // After the last failure (39 min) the condition last holds at 40 min;
+    // it resolves once 10 minutes pass without it.
+    let mut resolved = None;
+    for m in 41..=60 {
+        for t in e.evaluate_alerts(T0 + m * MINUTE_MS).unwrap() {
+            if t.to == AlertState::Inactive {
+                resolved = Some(m);
+            }
+        }
+    }
+    let r = resolved.expect("it resolves");
+    assert!((44..=55).contains(&r), "resolved at {r} min");
+}

@@ -1,0 +1,116 @@
+//! README command 1 end to end: `sightline demo --headless` with the short
+//! scenario, as a user runs it. Real shop, real Chromium, real SQLite. The
+//! test is named `closed_loop_*` so scripts/test.sh runs it on its own, after
+//! the rest of the suite, with the machine's cores to itself.
+
+use std::process::Command;
+
+use crate::stderr;
+
+#[test]
+fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo_dir = dir.path().join("demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "--json",
+            "demo",
+            "--headless",
+            "--scenario",
+            "checkout-short",
+        ])
+        .args(["--history-days", "3", "--dir", demo_dir.to_str().unwrap()])
+        .env_remove("SIGHTLINE_DB")
+        .env_remove("DISPLAY")
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    let alerts = report["timeline"]["alerts"].as_array().unwrap();
+    let firing: Vec<_> = alerts.iter().filter(|a| a["change"] == "firing").collect();
+
+    // The checkout SLO paged, for us-east-1.
+    let page = firing
+        .iter()
+        .find(|a| a["slo"] == "checkout-availability" && a["severity"] == "page")
+        .unwrap_or_else(|| panic!("no checkout page: {alerts:#?}\n{}", stderr(&out)));
+    assert_eq!(
+        page["regions"],
+        serde_json::json!(["us-east-1"]),
+        "{page:#}"
+    );
+    // ... within three minutes of the fault starting (the deploy at 0:40).
+    let deploy = report["timeline"]["deploys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["release_id"] == "payment@2.4.1")
+        .unwrap_or_else(|| panic!("no deploy: {report:#}"));
+    let after_ms = page["at_ms"].as_i64().unwrap() - deploy["at_ms"].as_i64().unwrap();
+    assert!(
+        (0..=180_000).contains(&after_ms),
+        "paged {after_ms} ms after the fault"
+    );
+    // No alert blamed another region.
+    for a in &firing {
+        let regions = a["regions"].as_array().unwrap();
+        assert!(
+            regions.iter().all(|r| r == "us-east-1"),
+            "only us-east-1 burns: {a:#}"
+        );
+    }
+    // The other regions' live runs passed.
+    let runs = &report["timeline"]["runs"];
+    for region in ["eu-west-1", "ap-south-1"] {
+        assert!(runs[region]["pass"].as_u64().unwrap_or(0) >= 10, "{runs:#}");
+        assert_eq!(
+            runs[region]["fail"].as_u64().unwrap_or(0),
+            0,
+            "{region}: {runs:#}"
+        );
+    }
+    assert!(
+        runs["us-east-1"]["fail"].as_u64().unwrap_or(0) >= 3,
+        "{runs:#}"
+    );
+
+    // Failing runs carry trace ids, and the database holds the rest.
+    let failures = report["timeline"]["failures"].as_array().unwrap();
+    assert!(
+        failures
+            .iter()
+            .all(|f| f["trace_id"].as_str().is_some_and(|t| t.len() == 32))
+    );
+    let db = demo_dir.join("demo.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let simulated: i64 = conn
+        .query_row("SELECT count(*) FROM runs WHERE simulated = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(simulated > 1_000, "{simulated}");
+    let episodes: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM alert_episodes WHERE slo = 'checkout-availability' AND regions = '[\"us-east-1\"]'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(episodes >= 1);
+
+    // The report names all of it.
+    let md = std::fs::read_to_string(demo_dir.join("report.md")).unwrap();
+    for needle in [
+        "checkout-availability",
+        "us-east-1",
+        "payment@2.4.1",
+        "Ground truth",
+        "simulated",
+    ] {
+        assert!(md.contains(needle), "report.md lacks {needle:?}:\n{md}");
+    }
+    let html = std::fs::read_to_string(demo_dir.join("report.html")).unwrap();
+    assert!(html.contains("<table>") && html.contains("checkout-availability"));
+}
