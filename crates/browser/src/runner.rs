@@ -261,6 +261,7 @@ impl Replayer {
                     trace: &trace,
                     origins: &origins,
                     vitals: &mut report.vitals,
+                    now_ms: opts.now_ms,
                 };
                 let work = tokio::time::timeout_at(deadline + GRACE, steps::run(step, &mut cx));
                 let lost = browser_lost(alive.clone());

@@ -127,6 +127,12 @@ impl Bindings {
         self.vars.insert(name.to_owned(), value);
     }
 
+    /// Registers a value derived from a secret (a one-time code, say) so
+    /// it is redacted like the secret itself.
+    pub fn redact_value(&mut self, value: &str) {
+        self.redactor.add(value);
+    }
+
     /// The run's redactor.
     pub fn redactor(&self) -> &Redactor {
         &self.redactor

@@ -19,6 +19,7 @@ pub mod journey;
 pub mod run;
 pub mod slo;
 pub mod telemetry;
+pub mod totp;
 
 pub use error::CoreError;
 pub use event::{DeployEvent, Event, EventKind, IncidentEvent, KubernetesEvent};

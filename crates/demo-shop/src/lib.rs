@@ -23,7 +23,6 @@ pub mod scenario;
 pub mod services;
 pub mod shop;
 pub mod store;
-pub mod totp;
 pub mod trace;
 
 pub use error::ShopError;

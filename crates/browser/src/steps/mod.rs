@@ -65,6 +65,39 @@ impl From<TemplateError> for StepFailure {
     }
 }
 
+/// `totp`: an RFC 6238 code from the seed in a declared secret, typed into
+/// the element and/or kept in a variable. The code is redacted like the seed.
+async fn totp(
+    cx: &mut StepCtx<'_>,
+    s: &sightline_core::journey::TotpStep,
+) -> Result<(), StepFailure> {
+    let seed = cx.bindings.secret(&s.secret)?;
+    let now_s = u64::try_from((cx.now_ms)() / 1000).unwrap_or(0);
+    let code = sightline_core::totp::code(
+        &seed,
+        now_s,
+        s.period.unwrap_or(30),
+        s.digits.unwrap_or(6),
+        s.algorithm.unwrap_or_default(),
+    )
+    .map_err(|e| StepFailure::runner(format!("totp {}: {e}", s.secret)))?;
+    cx.bindings.redact_value(&code);
+    if let Some(v) = &s.variable {
+        cx.bindings.set_var(v, code.clone());
+    }
+    if let Some(selectors) = &s.selectors {
+        let change = sightline_core::journey::ChangeStep {
+            meta: s.meta.clone(),
+            frame: s.frame.clone(),
+            selectors: selectors.clone(),
+            value: code,
+            extra: Default::default(),
+        };
+        element::change(cx, &change).await?;
+    }
+    Ok(())
+}
+
 /// Everything a step may use.
 pub(crate) struct StepCtx<'a> {
     pub(crate) session: Option<&'a mut RunSession>,
@@ -76,6 +109,8 @@ pub(crate) struct StepCtx<'a> {
     pub(crate) trace: &'a TraceContext,
     pub(crate) origins: &'a OwnOrigins,
     pub(crate) vitals: &'a mut Vec<PageVitals>,
+    /// The run's clock (Unix ms), for time-based steps such as `totp`.
+    pub(crate) now_ms: fn() -> i64,
 }
 
 impl StepCtx<'_> {
@@ -193,11 +228,7 @@ pub(crate) async fn run(step: &Step, cx: &mut StepCtx<'_>) -> Result<(), StepFai
             let value = cx.bindings.expand(&s.value)?;
             cx.bindings.set_var(&s.name, value);
         }
-        Step::Totp(_) => {
-            return Err(StepFailure::runner(
-                "totp steps are not supported by this runner yet",
-            ));
-        }
+        Step::Totp(s) => totp(cx, s).await?,
         Step::Http(s) => http::run(cx, s).await?,
     }
     if let Some(events) = &step.meta().asserted_events {

@@ -46,7 +46,7 @@ async fn login(State(ctx): State<Arc<ServiceCtx>>, Json(req): Json<LoginRequest>
                 )
                     .into_response();
             }
-            Some(otp) if !crate::totp::verify(seed, otp, now_s) => {
+            Some(otp) if !sightline_core::totp::verify(seed, otp, now_s) => {
                 return (
                     StatusCode::UNAUTHORIZED,
                     Json(json!({"error": "wrong one-time code", "otp_required": true})),

@@ -87,3 +87,66 @@ async fn checkout_journey_replays_green_and_fails_under_the_payment_fault() {
     assert_eq!(eu_run.run.outcome, Outcome::Pass, "{}", table(&eu_run));
     replayer.shutdown().await;
 }
+
+/// journeys/demo/login-totp.yaml: Alice's password, then an RFC 6238 code
+/// computed by the runner from the seed secret. Neither the seed nor the
+/// code reaches the stored run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_totp_login_replays_green_and_keeps_seed_and_code_out_of_the_store() {
+    let journeys = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../journeys/demo"));
+    let journey =
+        sightline_journeys::load(&journeys.join("login-totp.yaml")).expect("journey loads");
+    let shop = shop(&["us-east-1"]).await;
+    let us = shop.frontend_url("us-east-1").unwrap().to_owned();
+    let seed = sightline_demo_shop::store::ALICE_TOTP_SEED;
+    let mut opts = options(&us);
+    opts.secrets = SecretSource::Map(BTreeMap::from([
+        ("shop_password".to_owned(), "sightline-demo".to_owned()),
+        ("shop_totp_seed".to_owned(), seed.to_owned()),
+    ]));
+    let mut replayer = Replayer::new(LaunchOptions::default()).unwrap();
+    let report = replayer.replay(&journey, &opts).await;
+    replayer.shutdown().await;
+    assert_eq!(report.run.outcome, Outcome::Pass, "{:#?}", report.run);
+    let step = report.run.steps.iter().find(|s| s.kind == "totp").unwrap();
+    assert_eq!(step.name, "Enter the one-time code");
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut store = sightline_store::Store::open(&db).unwrap();
+    sightline_browser::persist::save(&mut store, &report, 0).unwrap();
+    drop(store);
+    let now_s = (sightline_demo_shop::now_ms() / 1000) as u64;
+    let codes: Vec<String> = [now_s - 60, now_s - 30, now_s]
+        .iter()
+        .map(|t| {
+            sightline_core::totp::code(
+                seed,
+                *t,
+                30,
+                6,
+                sightline_core::journey::TotpAlgorithm::Sha1,
+            )
+            .unwrap()
+        })
+        .collect();
+    for file in std::fs::read_dir(dir.path()).unwrap().flatten() {
+        if file.path().is_dir() {
+            continue;
+        }
+        let bytes = String::from_utf8_lossy(&std::fs::read(file.path()).unwrap()).into_owned();
+        assert!(
+            !bytes.contains(seed),
+            "{} holds the seed",
+            file.path().display()
+        );
+        for c in &codes {
+            assert!(
+                !bytes.contains(c.as_str()),
+                "{} holds the code {c}",
+                file.path().display()
+            );
+        }
+        assert!(!bytes.contains("sightline-demo"), "the password leaked");
+    }
+}

@@ -97,8 +97,14 @@ async fn totp_user_must_give_a_valid_code() {
     assert_eq!(r.status(), 401);
 
     let now_s = (sightline_demo_shop::now_ms() / 1000) as u64;
-    let code = sightline_demo_shop::totp::code(sightline_demo_shop::store::ALICE_TOTP_SEED, now_s)
-        .unwrap();
+    let code = sightline_core::totp::code(
+        sightline_demo_shop::store::ALICE_TOTP_SEED,
+        now_s,
+        30,
+        6,
+        sightline_core::journey::TotpAlgorithm::Sha1,
+    )
+    .unwrap();
     let right = [("pending", pending.as_str()), ("otp", code.as_str())];
     let r = c
         .post(format!("{base}/login"))
