@@ -17,6 +17,7 @@ use sightline_core::journey::Viewport;
 use tokio::task::JoinHandle;
 
 use crate::capture::{self, ConsoleLog};
+use crate::har::{self, NetworkLog};
 use crate::launch::WarmBrowser;
 use crate::trace_context::{self, OwnOrigins, TraceContext};
 
@@ -25,6 +26,8 @@ pub(crate) struct RunSession {
     pub(crate) page: Page,
     context_id: BrowserContextId,
     pub(crate) console: Arc<Mutex<ConsoleLog>>,
+    /// Every request the page made, for the run's HAR file.
+    pub(crate) network: Arc<Mutex<NetworkLog>>,
     tasks: Vec<JoinHandle<()>>,
     /// Set by a `close` step: later page steps have nothing to act on.
     pub(crate) closed: bool,
@@ -67,13 +70,18 @@ impl RunSession {
         }
         let console = Arc::new(Mutex::new(ConsoleLog::default()));
         let mut tasks = capture::listen_console(&page, console.clone()).await?;
-        if let Some(task) = trace_context::intercept(&page, origins, trace.clone()).await? {
+        let network = Arc::new(Mutex::new(NetworkLog::default()));
+        tasks.extend(har::listen(&page, network.clone()).await?);
+        if let Some(task) =
+            trace_context::intercept(&page, origins, trace.clone(), network.clone()).await?
+        {
             tasks.push(task);
         }
         Ok(Self {
             page,
             context_id,
             console,
+            network,
             tasks,
             closed: false,
         })

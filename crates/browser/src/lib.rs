@@ -21,6 +21,7 @@
 mod capture;
 mod context;
 mod error;
+mod har;
 mod launch;
 pub mod persist;
 mod runner;

@@ -344,6 +344,18 @@ impl Replayer {
         for v in &mut report.vitals {
             v.url = bindings.redactor().redact(&v.url);
         }
+        if let Some(s) = &session
+            && let Ok(net) = s.network.lock()
+            && !net.is_empty()
+            && let Ok(bytes) = serde_json::to_vec_pretty(&net.to_har(bindings.redactor()))
+        {
+            report.artifacts.push(Artifact {
+                step_index: None,
+                role: "har".to_owned(),
+                media_type: "application/json".to_owned(),
+                bytes,
+            });
+        }
         push_json(&mut report.artifacts, "console", &report.console_errors);
         push_json(&mut report.artifacts, "vitals", &report.vitals);
 

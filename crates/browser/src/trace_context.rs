@@ -98,6 +98,7 @@ pub(crate) async fn intercept(
     page: &Page,
     origins: &OwnOrigins,
     trace: TraceContext,
+    network: crate::har::SharedLog,
 ) -> Result<Option<JoinHandle<()>>, chromiumoxide::error::CdpError> {
     if origins.as_slice().is_empty() {
         return Ok(None);
@@ -126,6 +127,7 @@ pub(crate) async fn intercept(
             let header = origins
                 .contains_url(&event.request.url)
                 .then(|| trace.traceparent(&mut rand::rng()));
+            let network = network.clone();
             tokio::spawn(async move {
                 let mut params = ContinueRequestParams::new(event.request_id.clone());
                 if let Some(tp) = header {
@@ -140,6 +142,14 @@ pub(crate) async fn intercept(
                         .map(|(k, v)| HeaderEntry::new(k.clone(), v.as_str().unwrap_or_default()))
                         .collect();
                     headers.push(HeaderEntry::new("traceparent", tp));
+                    // The HAR shows the headers as they left.
+                    if let Some(id) = &event.network_id {
+                        let sent = headers
+                            .iter()
+                            .map(|h| (h.name.clone(), h.value.clone()))
+                            .collect();
+                        crate::har::lock(&network).intercepted(id.inner(), sent);
+                    }
                     params.headers = Some(headers);
                 }
                 // A request whose page has gone is not worth reporting.

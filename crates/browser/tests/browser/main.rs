@@ -4,6 +4,7 @@
 //! browser, and two cores do not host many at once.
 
 mod crash;
+mod har;
 mod isolation;
 mod pages;
 mod secrets;

@@ -28,6 +28,17 @@ const FORM: &str = r#"<!doctype html><html><head><title>Login</title></head><bod
 <div id="echo"></div>
 </body></html>"#;
 
+/// Posts the typed password as a bearer token and in a JSON body, so the
+/// HAR test can check both are redacted.
+const HAR_PAGE: &str = r#"<!doctype html><html><head><title>HAR</title></head><body>
+<input id="password" type="password">
+<button id="send" onclick="const p = document.getElementById('password').value;
+  fetch('/api/ok?via=har', {method: 'POST', headers: {'Authorization': 'Bearer ' + p,
+    'Content-Type': 'application/json'}, body: JSON.stringify({password: p})})
+  .then(r => r.json()).then(() => { document.getElementById('done').textContent = 'sent'; })">Send</button>
+<div id="done"></div>
+</body></html>"#;
+
 fn trace_page(other: &str) -> String {
     format!(
         r#"<!doctype html><html><head><title>Trace</title></head><body><p>trace</p>
@@ -50,6 +61,8 @@ pub fn site(other: String) -> impl Fn(&Seen) -> Reply + Send + Sync + 'static {
                 Reply::html("<!doctype html><title>Next</title><p id=\"msg\">Welcome to next</p>")
             }
             "/form" => Reply::html(FORM),
+            "/har" => Reply::html(HAR_PAGE),
+            "/redirect" => Reply::html("").status(302).header("location", "/next"),
             "/trace" => Reply::html(trace_page(&other)),
             "/api/ok" => Reply::json(200, r#"{"status":"ok","items":[{"id":7}]}"#)
                 .header("x-request-id", "r-1"),
