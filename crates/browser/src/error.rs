@@ -22,6 +22,9 @@ pub enum BrowserError {
     /// Storing the run or its artifacts failed.
     #[error(transparent)]
     Store(#[from] sightline_store::StoreError),
+    /// A recording did not make a valid journey.
+    #[error(transparent)]
+    Journey(#[from] sightline_journeys::JourneyError),
 }
 
 impl BrowserError {
@@ -33,6 +36,7 @@ impl BrowserError {
             BrowserError::Cdp(_) => "browser.cdp",
             BrowserError::Io(_) => "browser.io",
             BrowserError::Store(e) => e.code(),
+            BrowserError::Journey(e) => e.code(),
         }
     }
 }

@@ -16,7 +16,8 @@
 //! - on failure a screenshot is kept; console errors and TTFB/FCP/LCP are
 //!   captured as artifacts.
 //!
-//! Journeys made only of `http` steps never start a browser.
+//! Journeys made only of `http` steps never start a browser. [`recorder`]
+//! records new journeys in a Chromium window.
 
 mod capture;
 mod context;
@@ -24,6 +25,7 @@ mod error;
 mod har;
 mod launch;
 pub mod persist;
+pub mod recorder;
 mod runner;
 pub mod secrets;
 mod selectors;

@@ -35,6 +35,9 @@ pub enum Command {
     /// Check, import and export journey files.
     #[command(subcommand)]
     Journey(JourneyCommand),
+    /// Record a journey in a Chromium window: use the site, then close the
+    /// window or press Ctrl-C to write the journey file.
+    Record(RecordArgs),
     /// Replay a journey in Chromium, print its step table and store the run.
     /// Exit 0 pass, 1 fail, 2 runner error.
     Replay(ReplayArgs),
@@ -265,6 +268,26 @@ pub enum SloExportFormat {
     Openslo,
     /// Sloth-style Prometheus recording and alerting rules.
     Prometheus,
+}
+
+/// Arguments of `record`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// Where to start, e.g. http://127.0.0.1:8080/login.
+    #[arg(long, value_name = "URL")]
+    pub url: String,
+    /// The journey file to write.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// The journey's name (default: the file name without extension).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// The Chromium executable.
+    #[arg(long, value_name = "PATH", default_value = sightline_browser::DEFAULT_CHROMIUM)]
+    pub chromium: PathBuf,
 }
 
 /// Arguments of `replay`.

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Db(cmd) => commands::db::run(&cli, cmd),
         Command::Journey(cmd) => commands::journey::run(&cli, cmd),
+        Command::Record(args) => commands::record::run(&cli, args),
         Command::Replay(args) => commands::replay::run(&cli, args),
         Command::Runs(cmd) => commands::runs::run(&cli, cmd),
         Command::Slo(args) => commands::slo::run(&cli, args),

@@ -7,6 +7,7 @@ mod crash;
 mod har;
 mod isolation;
 mod pages;
+mod recorder;
 mod secrets;
 mod server;
 mod steps;
@@ -19,7 +20,8 @@ use sightline_browser::{LaunchOptions, ReplayOptions, ReplayReport, Replayer};
 use sightline_journeys::LoadedJourney;
 use tokio::sync::{Mutex, MutexGuard};
 
-static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+/// One browser test at a time (two cores do not host many Chromiums).
+pub static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
 
 /// The launch options, or `None` (with a message) when Chromium is absent.
 pub fn chromium() -> Option<LaunchOptions> {

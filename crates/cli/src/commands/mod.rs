@@ -3,6 +3,7 @@
 pub mod db;
 pub mod demo;
 pub mod journey;
+pub mod record;
 pub mod replay;
 pub mod run;
 pub mod runs;

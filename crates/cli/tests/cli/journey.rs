@@ -112,3 +112,47 @@ fn a_broken_recording_is_refused_and_writes_nothing() {
     assert!(stderr(&out).contains("rec.json"));
     assert!(!yaml.exists());
 }
+
+#[test]
+fn record_refuses_without_a_display_or_over_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("new.yaml");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "record",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        crate::stderr(&o).contains("needs a display"),
+        "{}",
+        crate::stderr(&o)
+    );
+    assert!(!out.exists());
+    std::fs::write(&out, "keep me").unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "record",
+            "--url",
+            "http://127.0.0.1:9/",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("DISPLAY", ":99")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        crate::stderr(&o).contains("--force"),
+        "{}",
+        crate::stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "keep me");
+}

@@ -140,6 +140,31 @@ impl Step {
         }
     }
 
+    /// The fields every step carries, to change.
+    pub fn meta_mut(&mut self) -> &mut StepMeta {
+        match self {
+            Step::SetViewport(s) => &mut s.meta,
+            Step::Navigate(s) => &mut s.meta,
+            Step::Click(s) | Step::DoubleClick(s) => &mut s.meta,
+            Step::Hover(s) => &mut s.meta,
+            Step::Change(s) => &mut s.meta,
+            Step::KeyDown(s) | Step::KeyUp(s) => &mut s.meta,
+            Step::Scroll(s) => &mut s.meta,
+            Step::WaitForElement(s) => &mut s.meta,
+            Step::WaitForExpression(s) => &mut s.meta,
+            Step::EmulateNetworkConditions(s) => &mut s.meta,
+            Step::Close(s) => &mut s.meta,
+            Step::CustomStep(s) => &mut s.meta,
+            Step::AssertText(s) => &mut s.meta,
+            Step::AssertUrl(s) => &mut s.meta,
+            Step::AssertNoConsoleErrors(s) => &mut s.meta,
+            Step::Wait(s) => &mut s.meta,
+            Step::SetVariable(s) => &mut s.meta,
+            Step::Totp(s) => &mut s.meta,
+            Step::Http(s) => &mut s.meta,
+        }
+    }
+
     /// Fields of this step that Sightline does not model, kept verbatim.
     pub fn extra(&self) -> &Extra {
         match self {
