@@ -23,11 +23,18 @@ pub struct Migration {
 }
 
 /// Every migration, oldest first. Append only.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 20261125100000,
-    name: "init",
-    sql: include_str!("../migrations/20261125100000_init.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 20261125100000,
+        name: "init",
+        sql: include_str!("../migrations/20261125100000_init.sql"),
+    },
+    Migration {
+        version: 20261201120000,
+        name: "telemetry",
+        sql: include_str!("../migrations/20261201120000_telemetry.sql"),
+    },
+];
 
 /// The newest schema version this build understands.
 pub fn latest_version() -> i64 {
