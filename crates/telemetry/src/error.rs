@@ -65,7 +65,7 @@ pub enum TelemetryError {
         reason: String,
     },
     /// A file or webhook body could not be parsed; names where and which field.
-    #[error("{source_name}:{line}: {field}: {message}")]
+    #[error("{source_name}{}: {field}: {message}", at_line(*line))]
     Parse {
         /// The file (or `request body`).
         source_name: String,
@@ -165,6 +165,15 @@ impl TelemetryError {
             field: field.into(),
             message: message.into(),
         }
+    }
+}
+
+/// `:LINE`, or nothing when the line is unknown (0).
+fn at_line(line: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}")
     }
 }
 

@@ -106,25 +106,34 @@ impl DeployRequest {
 /// A deploy event whose id is derived from its content, so re-sending the
 /// same deploy stores nothing new.
 pub fn deploy_event(origin: &str, at_ms: i64, d: DeployEvent) -> Event {
-    let mut h = Sha256::new();
-    for part in [
-        origin,
-        &d.release_id,
-        &d.service,
-        d.region.as_deref().unwrap_or(""),
-        &at_ms.to_string(),
-    ] {
-        h.update(part.as_bytes());
-        h.update([0]);
-    }
-    let seed: [u8; 32] = h.finalize().into();
-    let mut rng = rand::rngs::StdRng::from_seed(seed);
+    let id = content_id(
+        at_ms,
+        &[
+            origin,
+            &d.release_id,
+            &d.service,
+            d.region.as_deref().unwrap_or(""),
+        ],
+    );
     Event {
-        id: EventId::new(at_ms, &mut rng),
+        id,
         at_ms,
         source: origin.to_owned(),
         kind: EventKind::Deploy(d),
     }
+}
+
+/// A time-sortable event id whose random part is the SHA-256 of `parts` and
+/// the time: the same change always gets the same id.
+pub(crate) fn content_id(at_ms: i64, parts: &[&str]) -> EventId {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    h.update(at_ms.to_le_bytes());
+    let seed: [u8; 32] = h.finalize().into();
+    EventId::new(at_ms, &mut rand::rngs::StdRng::from_seed(seed))
 }
 
 /// What a webhook adapter made of a delivery.
