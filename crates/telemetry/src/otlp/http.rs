@@ -170,7 +170,14 @@ async fn handle<S: Signal>(
 fn success<M: Message + serde::Serialize>(msg: &M, format: Format) -> Response {
     let body = match format {
         Format::Protobuf => msg.encode_to_vec(),
-        Format::Json => serde_json::to_vec(msg).unwrap_or_else(|_| b"{}".to_vec()),
+        // An unset partialSuccess is left out (`{}`), not sent as `null`.
+        Format::Json => match serde_json::to_value(msg) {
+            Ok(serde_json::Value::Object(mut m)) => {
+                m.retain(|_, v| !v.is_null());
+                serde_json::to_vec(&m).unwrap_or_else(|_| b"{}".to_vec())
+            }
+            _ => b"{}".to_vec(),
+        },
     };
     (
         StatusCode::OK,

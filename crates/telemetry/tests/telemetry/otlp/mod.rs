@@ -1,0 +1,6 @@
+//! The OTLP receiver: fixtures and protocol behaviour over HTTP, gRPC, and
+//! the real OpenTelemetry SDK exporters.
+
+mod grpc;
+mod http;
+mod sdk;
