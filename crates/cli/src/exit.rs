@@ -48,6 +48,9 @@ pub fn for_error(err: &anyhow::Error) -> Code {
     if err.is::<sightline_journeys::JourneyError>() || err.is::<Refused>() {
         return Code(REFUSED);
     }
+    if let Some(e) = err.downcast_ref::<sightline_telemetry::TelemetryError>() {
+        return Code(if e.is_refusal() { REFUSED } else { FAILED });
+    }
     match err.downcast_ref::<StoreError>() {
         Some(e) if e.is_refusal() => Code(REFUSED),
         Some(StoreError::TargetExists { .. }) => Code(REFUSED),

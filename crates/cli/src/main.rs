@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, EventCommand, IngestCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -25,6 +25,13 @@ fn main() -> ExitCode {
         Command::Replay(args) => commands::replay::run(&cli, args),
         Command::Runs(cmd) => commands::runs::run(&cli, cmd),
         Command::Slo(args) => commands::slo::run(&cli, args),
+        Command::Ingest(IngestCommand::Prometheus(args)) => {
+            commands::ingest_prometheus::run(&cli, args)
+        }
+        Command::Ingest(IngestCommand::K8sEvents(args)) => {
+            commands::ingest_k8s_events::run(&cli, args)
+        }
+        Command::Event(EventCommand::Deploy(args)) => commands::event_deploy::run(&cli, args),
     };
     match result {
         Ok(code) => code.into(),

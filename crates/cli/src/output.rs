@@ -35,6 +35,8 @@ pub fn print_error(cli: &Cli, err: &anyhow::Error) {
             e.code()
         } else if let Some(e) = err.downcast_ref::<sightline_journeys::JourneyError>() {
             e.code()
+        } else if let Some(e) = err.downcast_ref::<sightline_telemetry::TelemetryError>() {
+            e.code()
         } else {
             "cli.error"
         };

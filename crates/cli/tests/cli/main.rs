@@ -5,6 +5,7 @@ mod journey;
 mod replay;
 mod runs;
 mod slo;
+mod telemetry;
 
 use std::path::Path;
 use std::process::{Command, Output};
