@@ -125,7 +125,8 @@ impl Store {
                     if rows == 0 {
                         continue;
                     }
-                    // A tenth of each table per round, oldest first: the tables
+                    // A tenth of each table per round (at least 1,000 rows, so small
+                    // tables finish), oldest first: the tables
                     // shrink together, so no signal disappears before the others.
                     let n = tx
                         .execute(
@@ -133,7 +134,7 @@ impl Store {
                                 "DELETE FROM {table} WHERE rowid IN
                                  (SELECT rowid FROM {table} ORDER BY rowid LIMIT ?1)"
                             ),
-                            [rows / 10 + 1],
+                            [(rows / 10).max(1_000)],
                         )
                         .map_err(classify)?;
                     add(&mut report, table, n as u64);
