@@ -15,14 +15,18 @@ fn span(i: usize, start_ns: i64) -> Span {
     Span {
         trace_id: format!("{:032x}", i / 8 + 1),
         span_id: format!("{:016x}", i + 1),
-        parent_span_id: (i % 8 != 0).then(|| format!("{:016x}", i - i % 8 + 1)),
+        parent_span_id: (!i.is_multiple_of(8)).then(|| format!("{:016x}", i - i % 8 + 1)),
         service: ["payment", "cart"][i % 2].into(),
         name: "POST /pay".into(),
         kind: SpanKind::Server,
         start_time_unix_nano: start_ns,
         duration_nano: 1_000_000,
-        status: if i % 5 == 0 { SpanStatus::Error } else { SpanStatus::Ok },
-        status_message: (i % 5 == 0).then(|| "timeout".into()),
+        status: if i.is_multiple_of(5) {
+            SpanStatus::Error
+        } else {
+            SpanStatus::Ok
+        },
+        status_message: i.is_multiple_of(5).then(|| "timeout".into()),
         http_route: Some("/pay".into()),
         http_status_code: Some(200),
         db_system: None,
@@ -72,16 +76,28 @@ fn spans_round_trip_and_a_retry_is_stored_once() {
     assert_eq!((w[0].stored, w[0].duplicates), (0, 70));
     let trace = queries::spans::spans_for_trace(store.conn(), &spans[8].trace_id).unwrap();
     assert_eq!(trace, spans[8..16].to_vec());
-    let payment = queries::spans::for_service(store.conn(), "payment", T0_NS, T0_NS + 10, 100).unwrap();
+    let payment =
+        queries::spans::for_service(store.conn(), "payment", T0_NS, T0_NS + 10, 100).unwrap();
     assert_eq!(payment.len(), 5);
     let sums = MetricPoint {
-        value: MetricKind::Summary { count: 3, sum: 1.5, quantiles: vec![(0.5, f64::NAN), (0.99, 0.9)] },
+        value: MetricKind::Summary {
+            count: 3,
+            sum: 1.5,
+            quantiles: vec![(0.5, f64::NAN), (0.99, 0.9)],
+        },
         ..gauge(T0_NS)
     };
-    store.insert_telemetry(&[&TelemetryBatch::Metrics(vec![sums])], 0).unwrap();
+    store
+        .insert_telemetry(&[&TelemetryBatch::Metrics(vec![sums])], 0)
+        .unwrap();
     let back = queries::metrics::series(store.conn(), "queue.depth", 0, i64::MAX).unwrap();
-    let MetricKind::Summary { quantiles, .. } = &back[0].value else { panic!() };
-    assert!(quantiles[0].1.is_nan(), "NaN quantiles survive the JSON column");
+    let MetricKind::Summary { quantiles, .. } = &back[0].value else {
+        panic!()
+    };
+    assert!(
+        quantiles[0].1.is_nan(),
+        "NaN quantiles survive the JSON column"
+    );
     assert_eq!(quantiles[1], (0.99, 0.9));
 }
 
@@ -91,20 +107,38 @@ fn retention_prunes_by_age_and_keeps_runs() {
     let mut store = Store::open(dir.path().join("s.db")).unwrap();
     let day_ns = 86_400_000_000_000i64;
     let now_ms = (T0_NS + 10 * day_ns) / 1_000_000;
-    let spans: Vec<Span> = (0..100).map(|i| span(i, T0_NS + (i as i64 % 10) * day_ns)).collect();
-    let logs: Vec<LogRecord> = (0..50).map(|i| log(i, T0_NS + (i as i64 % 10) * day_ns)).collect();
+    let spans: Vec<Span> = (0..100)
+        .map(|i| span(i, T0_NS + (i as i64 % 10) * day_ns))
+        .collect();
+    let logs: Vec<LogRecord> = (0..50)
+        .map(|i| log(i, T0_NS + (i as i64 % 10) * day_ns))
+        .collect();
     let points: Vec<MetricPoint> = (0..20).map(|i| gauge(T0_NS + (i % 10) * day_ns)).collect();
     store
-        .insert_telemetry(&[&TelemetryBatch::Spans(spans), &TelemetryBatch::Logs(logs), &TelemetryBatch::Metrics(points)], 0)
+        .insert_telemetry(
+            &[
+                &TelemetryBatch::Spans(spans),
+                &TelemetryBatch::Logs(logs),
+                &TelemetryBatch::Metrics(points),
+            ],
+            0,
+        )
         .unwrap();
-    let policy = RetentionPolicy { max_age_ms: Some(3 * 86_400_000), max_bytes: None };
+    let policy = RetentionPolicy {
+        max_age_ms: Some(3 * 86_400_000),
+        max_bytes: None,
+    };
     let r = store.prune_telemetry(&policy, now_ms).unwrap();
     // Days 0..=6 are older than three days before day 10.
     assert_eq!((r.spans, r.logs, r.metric_points), (70, 35, 14));
     assert_eq!(queries::spans::count(store.conn()).unwrap(), 30);
     assert_eq!(queries::logs::count(store.conn()).unwrap(), 15);
     let again = store.prune_telemetry(&policy, now_ms).unwrap();
-    assert_eq!(again.spans + again.logs + again.metric_points, 0, "idempotent");
+    assert_eq!(
+        again.spans + again.logs + again.metric_points,
+        0,
+        "idempotent"
+    );
 }
 
 #[test]
@@ -112,20 +146,31 @@ fn retention_prunes_the_oldest_until_the_size_fits() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("s.db")).unwrap();
     let spans: Vec<Span> = (0..20_000).map(|i| span(i, T0_NS + i as i64)).collect();
-    store.insert_telemetry(&[&TelemetryBatch::Spans(spans)], 0).unwrap();
+    store
+        .insert_telemetry(&[&TelemetryBatch::Spans(spans)], 0)
+        .unwrap();
     let before = retention::used_bytes(store.conn()).unwrap();
     let limit = before / 2;
-    let policy = RetentionPolicy { max_age_ms: None, max_bytes: Some(limit) };
+    let policy = RetentionPolicy {
+        max_age_ms: None,
+        max_bytes: Some(limit),
+    };
     let r = store.prune_telemetry(&policy, 0).unwrap();
     assert!(!r.still_over_size, "{r:?}");
     assert!(r.used_bytes_after <= limit, "{r:?}");
     assert!(r.spans > 5_000 && r.spans < 20_000, "{r:?}");
     // The oldest went first: what is left is the newest.
     let left = queries::spans::count(store.conn()).unwrap();
-    let oldest_left: i64 = store.conn().query_row("SELECT min(start_unix_nano) FROM spans", [], |r| r.get(0)).unwrap();
+    let oldest_left: i64 = store
+        .conn()
+        .query_row("SELECT min(start_unix_nano) FROM spans", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(oldest_left, T0_NS + 20_000 - left);
     // A limit that only runs and events would break is reported, not looped on.
-    let tiny = RetentionPolicy { max_age_ms: None, max_bytes: Some(1) };
+    let tiny = RetentionPolicy {
+        max_age_ms: None,
+        max_bytes: Some(1),
+    };
     let r = store.prune_telemetry(&tiny, 0).unwrap();
     assert!(r.still_over_size);
     assert_eq!(queries::spans::count(store.conn()).unwrap(), 0);

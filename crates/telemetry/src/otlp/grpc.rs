@@ -5,7 +5,7 @@
 //! retryable), `UNAUTHENTICATED`, `RESOURCE_EXHAUSTED` with a `RetryInfo`
 //! when the queue is full, `UNAVAILABLE` with a `RetryInfo` when the store
 //! cannot write. Messages over the body limit are refused by tonic with
-//! `RESOURCE_EXHAUSTED` before they are decoded; gzip is accepted.
+//! `OUT_OF_RANGE` before they are decoded; gzip is accepted.
 
 use prost::Message;
 use tokio_stream::wrappers::TcpListenerStream;

@@ -5,6 +5,7 @@ mod deploy;
 mod k8s;
 mod otlp;
 mod prometheus;
+mod robustness;
 mod waterfall;
 
 use std::net::SocketAddr;

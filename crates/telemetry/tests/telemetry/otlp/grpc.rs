@@ -94,3 +94,24 @@ async fn grpc_throttles_with_resource_exhausted_and_retry_info() {
     assert_eq!(s.count("spans"), 1);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn grpc_refuses_messages_over_the_limit_before_decoding() {
+    let Some(mut req) = request() else { return };
+    let s = Server::start(
+        OtlpConfig {
+            max_body_bytes: 1024,
+            ..OtlpConfig::default()
+        },
+        IngestConfig::default(),
+    )
+    .await;
+    req.resource_spans[0].scope_spans[0].spans[0].name = "x".repeat(4096);
+    let mut client = TraceServiceClient::connect(format!("http://{}", s.grpc))
+        .await
+        .unwrap();
+    let err = client.export(req).await.unwrap_err();
+    assert_eq!(err.code(), tonic::Code::OutOfRange, "{err}");
+    assert_eq!(s.count("spans"), 0);
+    s.stop().await;
+}
