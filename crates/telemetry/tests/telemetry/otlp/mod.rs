@@ -3,4 +3,5 @@
 
 mod grpc;
 mod http;
+mod python_sdk;
 mod sdk;
