@@ -24,6 +24,7 @@ use sightline_store::Store;
 use sightline_telemetry::{Ingest, IngestConfig, OtlpConfig, OtlpState};
 
 const BATCH: usize = 512;
+/// Concurrent clients by default; `SIGHTLINE_BENCH_CLIENTS` changes it.
 const CLIENTS: usize = 16;
 
 fn kv(k: &str, v: &str) -> KeyValue {
@@ -222,6 +223,12 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(60);
+    let clients: usize = std::env::var("SIGHTLINE_BENCH_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CLIENTS);
+    // `SIGHTLINE_BENCH_SYNC=normal` measures the writer without an fsync per commit.
+    let full_sync = std::env::var("SIGHTLINE_BENCH_SYNC").map_or(true, |v| v != "normal");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("ingest.db");
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -254,7 +261,7 @@ fn main() {
         let stop = Arc::new(AtomicBool::new(false));
         let throttled = Arc::new(AtomicU64::new(0));
         let start = Instant::now();
-        let clients: Vec<_> = (0..CLIENTS)
+        let clients: Vec<_> = (0..clients)
             .map(|_| {
                 let (url, next, stop, throttled) =
                     (url.clone(), next.clone(), stop.clone(), throttled.clone());
@@ -316,8 +323,9 @@ fn main() {
     let (store_rows, store_time) = store_insert(&dir.path().join("store.db"), raw_batches);
     let store_rate = store_rows as f64 / store_time.as_secs_f64();
     println!(
-        "OTLP/HTTP protobuf ingest: {CLIENTS} clients, batches of {BATCH} spans, {:.1} s",
-        elapsed.as_secs_f64()
+        "OTLP/HTTP protobuf ingest: {clients} clients, batches of {BATCH} spans, {:.1} s, synchronous = {}",
+        elapsed.as_secs_f64(),
+        if full_sync { "FULL" } else { "NORMAL" }
     );
     println!(
         "  stored:      {stored} spans ({:.0} spans/s), {sent} batches sent, {throttled} throttled answers, {commits} commits",
@@ -339,7 +347,7 @@ fn main() {
     println!(
         "{}",
         serde_json::json!({
-            "bench": "otlp_ingest", "seconds": elapsed.as_secs_f64(), "spans_stored": stored,
+            "bench": "otlp_ingest", "clients": clients, "synchronous_full": full_sync, "seconds": elapsed.as_secs_f64(), "spans_stored": stored,
             "spans_per_s": ours.round(), "cpu_s": cpu, "vm_hwm_mib": hwm.round(),
             "raw_rows_per_s": raw.round(), "store_rows_per_s": store_rate.round(),
             "ratio_to_raw": ours / raw, "throttled": throttled,

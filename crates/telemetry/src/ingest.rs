@@ -39,6 +39,12 @@ pub struct IngestConfig {
     pub retention: Option<RetentionPolicy>,
     /// How often to prune.
     pub prune_every: Duration,
+    /// `true` (the default) keeps the store's `synchronous = FULL`: a 200 means
+    /// the data survives a power loss, at one fsync per group commit. `false`
+    /// sets `synchronous = NORMAL` on the writer's own connection: commits
+    /// survive a crash of Sightline but the last ones may be lost on power
+    /// loss, and the writer no longer waits on an fsync per commit.
+    pub synchronous_full: bool,
 }
 
 impl Default for IngestConfig {
@@ -51,6 +57,7 @@ impl Default for IngestConfig {
             retry_after_s: 2,
             retention: Some(RetentionPolicy::default()),
             prune_every: Duration::from_secs(600),
+            synchronous_full: true,
         }
     }
 }
@@ -126,6 +133,11 @@ impl Ingest {
         let counters = Arc::new(Counters::default());
         let c = counters.clone();
         let cfg = config.clone();
+        if !config.synchronous_full
+            && let Err(e) = store.conn().pragma_update(None, "synchronous", "NORMAL")
+        {
+            tracing::warn!(error = %e, "could not relax synchronous for the ingest writer");
+        }
         let thread = std::thread::Builder::new()
             .name("sightline-ingest".into())
             .spawn(move || writer_loop(store, rx, &cfg, &c))
