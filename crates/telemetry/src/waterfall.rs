@@ -66,7 +66,7 @@ pub fn layout(spans: &[Span]) -> Vec<Row> {
         rows.push(Row {
             index: i,
             depth,
-            offset_nano: spans[i].start_time_unix_nano - t0,
+            offset_nano: spans[i].start_time_unix_nano.saturating_sub(t0),
         });
         if let Some(kids) = children.get(spans[i].span_id.as_str()) {
             stack.extend(kids.iter().rev().map(|&k| (k, depth + 1)));
@@ -118,14 +118,15 @@ pub fn render(spans: &[Span], bar_width: usize) -> String {
         .map(|s| s.start_time_unix_nano.saturating_add(s.duration_nano))
         .max()
         .unwrap_or(t0);
-    let total = (end - t0).max(1);
+    // Saturating: spans read back from a database may hold any values.
+    let total = end.saturating_sub(t0).max(1);
     let _ = writeln!(
         out,
         "trace {}: {} span{}, {}",
         first.trace_id,
         spans.len(),
         if spans.len() == 1 { "" } else { "s" },
-        ms(end - t0)
+        ms(end.saturating_sub(t0))
     );
     let bar_width = bar_width.max(10);
     let rows = layout(spans);
@@ -140,7 +141,7 @@ pub fn render(spans: &[Span], bar_width: usize) -> String {
         let label = format!("{}{} {}", "  ".repeat(r.depth), s.service, s.name);
         let scale = |t: i64| ((t as f64 / total as f64) * bar_width as f64).round() as usize;
         let from = scale(r.offset_nano).min(bar_width - 1);
-        let to = scale(r.offset_nano + s.duration_nano).clamp(from + 1, bar_width);
+        let to = scale(r.offset_nano.saturating_add(s.duration_nano)).clamp(from + 1, bar_width);
         let bar: String = (0..bar_width)
             .map(|c| if c >= from && c < to { '#' } else { ' ' })
             .collect();

@@ -66,4 +66,10 @@ mailer send            |                   #|    20.0 ms
 ";
     assert_eq!(text, expected, "\n{text}");
     assert_eq!(render(&[], 20), "no spans received for this trace\n");
+    // Garbage read back from a database renders instead of overflowing.
+    let mut wild = span("f6", None, "x", "y", 0, 0);
+    wild.start_time_unix_nano = i64::MIN;
+    wild.duration_nano = i64::MAX;
+    let text = render(&[wild, span("g7", None, "x", "z", 0, 1)], 20);
+    assert_eq!(text.lines().count(), 3, "{text}");
 }

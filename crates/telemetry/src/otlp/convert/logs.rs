@@ -6,6 +6,15 @@ use sightline_core::LogRecord;
 use super::attrs::{self, Attributes, UNKNOWN_SERVICE};
 use super::{Converted, nanos, optional_id_hex};
 
+/// A log record's trace or span id: optional, and all zeroes means "not in
+/// a span" (some SDKs send zeroes rather than nothing), not an error.
+fn log_id(bytes: &[u8], len: usize) -> Result<Option<String>, String> {
+    if bytes.iter().all(|b| *b == 0) {
+        return Ok(None);
+    }
+    optional_id_hex(bytes, len)
+}
+
 /// Every valid record of the request; invalid ones are counted and the first
 /// is named.
 pub fn convert(req: &ExportLogsServiceRequest) -> Converted<LogRecord> {
@@ -21,14 +30,14 @@ pub fn convert(req: &ExportLogsServiceRequest) -> Converted<LogRecord> {
         for (si, sl) in rl.scope_logs.iter().enumerate() {
             for (li, l) in sl.log_records.iter().enumerate() {
                 let path = || format!("resourceLogs[{ri}].scopeLogs[{si}].logRecords[{li}]");
-                let trace_id = match optional_id_hex(&l.trace_id, 16) {
+                let trace_id = match log_id(&l.trace_id, 16) {
                     Ok(id) => id,
                     Err(e) => {
                         out.reject(|| format!("{}.traceId", path()), &e);
                         continue;
                     }
                 };
-                let span_id = match optional_id_hex(&l.span_id, 8) {
+                let span_id = match log_id(&l.span_id, 8) {
                     Ok(id) => id,
                     Err(e) => {
                         out.reject(|| format!("{}.spanId", path()), &e);

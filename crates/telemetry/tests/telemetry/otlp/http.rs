@@ -148,7 +148,7 @@ async fn collector_file_exporter_output_is_stored_and_the_normalised_capture_ref
     // Only observedTimeUnixNano: the record is timed by it.
     let logs = queries::logs::between(store.conn(), 0, i64::MAX, 10).unwrap();
     assert_eq!(logs[0].time_unix_nano, 1_715_753_202_587_469_939);
-    assert_eq!(logs[0].trace_id, None);
+    assert_eq!(logs[0].trace_id, None, "an empty traceId is no trace");
     // The normalised capture replaced every id with "xxxxx": not OTLP.
     let bad = std::fs::read(dir.join("opentelemetry-go-instrumentation/traces.json")).unwrap();
     let before = s.count("spans");
