@@ -409,3 +409,35 @@ async fn a_full_queue_answers_429_with_retry_after_and_a_stuck_store_503() {
     assert_eq!(s.count("spans"), 2);
     s.stop().await;
 }
+
+#[tokio::test]
+async fn log_records_with_zero_ids_are_stored_as_outside_any_span() {
+    let s = Server::default().await;
+    let body = br#"{"resourceLogs":[{"scopeLogs":[{"logRecords":[
+        {"timeUnixNano":"1700000000000000000","body":{"stringValue":"boot"},
+         "traceId":"00000000000000000000000000000000","spanId":"0000000000000000"},
+        {"timeUnixNano":"1700000000000000001","body":{"stringValue":"bad"},"traceId":"abcd"}]}]}]}"#;
+    let r = post(&s.url("/v1/logs"), JSON, body.to_vec(), &[]).await;
+    assert_eq!(r.status(), 200);
+    let doc: serde_json::Value = r.json().await.unwrap();
+    let msg = doc["partialSuccess"]["errorMessage"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        msg.contains("logRecords[1].traceId: must be 16 bytes, found 2"),
+        "{msg}"
+    );
+    let store = s.store();
+    let logs = queries::logs::between(store.conn(), 0, i64::MAX, 10).unwrap();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(
+        (logs[0].trace_id.as_deref(), logs[0].span_id.as_deref()),
+        (None, None)
+    );
+    assert_eq!(
+        logs[0].service, "unknown_service",
+        "no resource: the spec's default name"
+    );
+    s.stop().await;
+}
