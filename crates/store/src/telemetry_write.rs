@@ -11,6 +11,9 @@ use crate::{Result, Store, StoreError, queries};
 pub enum TelemetryBatch {
     /// Spans.
     Spans(Vec<Span>),
+    /// Spans whose attribute JSON was encoded by the caller (see
+    /// [`queries::spans::EncodedSpans`]).
+    EncodedSpans(queries::spans::EncodedSpans),
     /// Log records.
     Logs(Vec<LogRecord>),
     /// Metric points.
@@ -24,6 +27,7 @@ impl TelemetryBatch {
     pub fn len(&self) -> usize {
         match self {
             TelemetryBatch::Spans(v) => v.len(),
+            TelemetryBatch::EncodedSpans(e) => e.spans().len(),
             TelemetryBatch::Logs(v) => v.len(),
             TelemetryBatch::Metrics(v) => v.len(),
             TelemetryBatch::Events(v) => v.len(),
@@ -54,6 +58,7 @@ pub fn write_batch(
 ) -> Result<Written> {
     let stored = match batch {
         TelemetryBatch::Spans(v) => queries::spans::insert_many(tx, v, received_at_ms)?,
+        TelemetryBatch::EncodedSpans(e) => queries::spans::insert_encoded(tx, e, received_at_ms)?,
         TelemetryBatch::Logs(v) => queries::logs::insert_many(tx, v, received_at_ms)?,
         TelemetryBatch::Metrics(v) => queries::metrics::insert_many(tx, v, received_at_ms)?,
         TelemetryBatch::Events(v) => {

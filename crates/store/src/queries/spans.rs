@@ -49,6 +49,36 @@ fn sql(rows: usize) -> &'static str {
     })
 }
 
+/// Spans with their attribute maps already encoded as the JSON the
+/// `attributes` column holds. Encoding is about a fifth of the cost of
+/// storing a span; doing it here, in whichever thread builds the batch (the
+/// receivers' request handlers), takes it off the single writer thread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EncodedSpans {
+    spans: Vec<Span>,
+    attributes_json: Vec<String>,
+}
+
+impl EncodedSpans {
+    /// Encodes the attributes of `spans`. A map of string keys to JSON
+    /// values always serialises, so this cannot fail.
+    pub fn new(spans: Vec<Span>) -> Self {
+        let attributes_json = spans
+            .iter()
+            .map(|s| serde_json::to_string(&s.attributes).unwrap_or_else(|_| "{}".to_owned()))
+            .collect();
+        Self {
+            spans,
+            attributes_json,
+        }
+    }
+
+    /// The spans.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+}
+
 /// Inserts `spans` inside `tx`. A span whose (trace id, span id) is already
 /// stored is skipped, so an exporter's retry stores nothing twice. Returns how
 /// many rows were written.
@@ -57,6 +87,24 @@ pub fn insert_many(tx: &Transaction<'_>, spans: &[Span], received_at_ms: i64) ->
         .iter()
         .map(|s| to_json_col("spans", "attributes", &s.attributes))
         .collect::<Result<_>>()?;
+    insert_rows(tx, spans, &attrs, received_at_ms)
+}
+
+/// [`insert_many`] for spans whose attributes are already encoded.
+pub fn insert_encoded(
+    tx: &Transaction<'_>,
+    e: &EncodedSpans,
+    received_at_ms: i64,
+) -> Result<usize> {
+    insert_rows(tx, &e.spans, &e.attributes_json, received_at_ms)
+}
+
+fn insert_rows(
+    tx: &Transaction<'_>,
+    spans: &[Span],
+    attrs: &[String],
+    received_at_ms: i64,
+) -> Result<usize> {
     let mut written = 0;
     let mut start = 0;
     while start < spans.len() {

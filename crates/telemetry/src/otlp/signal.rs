@@ -49,7 +49,9 @@ impl Signal for Traces {
         convert::traces::convert(req)
     }
     fn batch(items: Vec<Self::Item>) -> TelemetryBatch {
-        TelemetryBatch::Spans(items)
+        // Encode the attribute JSON here, in the request handler, so the
+        // single writer thread only binds and inserts.
+        TelemetryBatch::EncodedSpans(sightline_store::queries::spans::EncodedSpans::new(items))
     }
     fn response(rejected: i64, message: String) -> Self::Response {
         ExportTraceServiceResponse {
