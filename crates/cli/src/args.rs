@@ -41,7 +41,7 @@ pub enum Command {
     /// Replay a journey in Chromium, print its step table and store the run.
     /// Exit 0 pass, 1 fail, 2 runner error.
     Replay(ReplayArgs),
-    /// Load run results from elsewhere (CSV, JSON Lines).
+    /// Load run results from elsewhere (CSV, JSON Lines); show one run.
     #[command(subcommand)]
     Runs(RunsCommand),
     /// SLOs: status, burn rates, alerts, OpenSLO and Prometheus rules.
@@ -58,6 +58,74 @@ pub enum Command {
     /// region in headless Chromium, live SLOs, and a bad release that burns
     /// them. Opens the desktop app when a display is present.
     Demo(DemoArgs),
+    /// Import telemetry from files: Prometheus scrapes, Kubernetes events.
+    #[command(subcommand)]
+    Ingest(IngestCommand),
+    /// Record changes that can explain an SLO moving (deploys).
+    #[command(subcommand)]
+    Event(EventCommand),
+}
+
+/// `sightline ingest ...`
+#[derive(Debug, Subcommand)]
+pub enum IngestCommand {
+    /// Import a scraped Prometheus text exposition (0.0.4 or OpenMetrics),
+    /// all or nothing. Errors name the line.
+    Prometheus(IngestPrometheusArgs),
+    /// Import `kubectl get events -o json` output, all or nothing.
+    #[command(name = "k8s-events")]
+    K8sEvents(IngestK8sEventsArgs),
+}
+
+/// Arguments of `ingest prometheus`.
+#[derive(Debug, Args)]
+pub struct IngestPrometheusArgs {
+    /// The scraped text, e.g. from `curl -s host:9100/metrics > node.prom`.
+    pub file: PathBuf,
+    /// The service (Prometheus job) the metrics describe; default the file's name.
+    #[arg(long)]
+    pub service: Option<String>,
+    /// The scrape time, for samples without their own timestamp: RFC 3339
+    /// or Unix epoch ms (default: the file's modification time).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+/// Arguments of `ingest k8s-events`.
+#[derive(Debug, Args)]
+pub struct IngestK8sEventsArgs {
+    /// The JSON from `kubectl get events -o json` (an EventList or one Event).
+    pub file: PathBuf,
+}
+
+/// `sightline event ...`
+#[derive(Debug, Subcommand)]
+pub enum EventCommand {
+    /// Record a deploy: which service, which version, where, when.
+    Deploy(EventDeployArgs),
+}
+
+/// Arguments of `event deploy`.
+#[derive(Debug, Args)]
+pub struct EventDeployArgs {
+    /// The service deployed.
+    #[arg(long)]
+    pub service: String,
+    /// The version now running.
+    #[arg(long)]
+    pub version: String,
+    /// The region (default: a global rollout).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The commit deployed.
+    #[arg(long, value_name = "SHA")]
+    pub commit: Option<String>,
+    /// When: RFC 3339 or Unix epoch ms (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// The release id (default: SERVICE@VERSION).
+    #[arg(long, value_name = "ID")]
+    pub release: Option<String>,
 }
 
 /// Arguments of `demo`.
@@ -178,6 +246,19 @@ pub enum RunsCommand {
     /// Import run results in one transaction: the whole file or nothing.
     /// Bad rows are reported by line and field (exit 3).
     Import(RunsImportArgs),
+    /// One run with its steps; with --trace, the backend spans of its trace
+    /// as a waterfall under the steps.
+    Show(RunsShowArgs),
+}
+
+/// Arguments of `runs show`.
+#[derive(Debug, Args)]
+pub struct RunsShowArgs {
+    /// The run's id (a UUID).
+    pub run_id: String,
+    /// Also show the spans received for the run's trace id.
+    #[arg(long)]
+    pub trace: bool,
 }
 
 /// Arguments of `runs import`.

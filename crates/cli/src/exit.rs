@@ -64,6 +64,9 @@ pub fn for_error(err: &anyhow::Error) -> Code {
         Some(sightline_runner::RunnerError::Store(e)) if e.is_refusal() => return Code(REFUSED),
         _ => {}
     }
+    if let Some(e) = err.downcast_ref::<sightline_telemetry::TelemetryError>() {
+        return Code(if e.is_refusal() { REFUSED } else { FAILED });
+    }
     match err.downcast_ref::<StoreError>() {
         Some(e) if e.is_refusal() => Code(REFUSED),
         Some(StoreError::TargetExists { .. }) => Code(REFUSED),

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, EventCommand, IngestCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -30,6 +30,13 @@ fn main() -> ExitCode {
         Command::Runner(args) => commands::run::runner(&cli, args),
         Command::Serve(args) => commands::serve::run(&cli, args),
         Command::Demo(args) => commands::demo::run(&cli, args),
+        Command::Ingest(IngestCommand::Prometheus(args)) => {
+            commands::ingest_prometheus::run(&cli, args)
+        }
+        Command::Ingest(IngestCommand::K8sEvents(args)) => {
+            commands::ingest_k8s_events::run(&cli, args)
+        }
+        Command::Event(EventCommand::Deploy(args)) => commands::event_deploy::run(&cli, args),
     };
     match result {
         Ok(code) => code.into(),

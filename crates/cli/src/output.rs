@@ -45,6 +45,8 @@ pub fn print_error(cli: &Cli, err: &anyhow::Error) {
                 sightline_api::ApiError::Slo(s) => s.code(),
                 _ => "slo.invalid_file",
             }
+        } else if let Some(e) = err.downcast_ref::<sightline_telemetry::TelemetryError>() {
+            e.code()
         } else {
             "cli.error"
         };

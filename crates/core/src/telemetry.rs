@@ -60,15 +60,24 @@ pub struct Span {
     pub status_message: Option<String>,
     /// `http.route`.
     pub http_route: Option<String>,
-    /// `http.response.status_code`.
+    /// `http.response.status_code` (or the older `http.status_code`).
     pub http_status_code: Option<i64>,
+    /// `db.system` (`postgresql`, `redis`, ...), for database client spans.
+    pub db_system: Option<String>,
+    /// `rpc.system` (`grpc`, ...), for RPC spans.
+    pub rpc_system: Option<String>,
+    /// `rpc.service`.
+    pub rpc_service: Option<String>,
+    /// `rpc.method`.
+    pub rpc_method: Option<String>,
     /// `cloud.region`.
     pub region: Option<String>,
     /// `service.version`.
     pub service_version: Option<String>,
     /// `k8s.pod.name`.
     pub pod: Option<String>,
-    /// Every other attribute (resource and span), as JSON values.
+    /// Every attribute, resource and span merged (the span's win on a clash),
+    /// including the ones lifted into fields above, as JSON values.
     pub attributes: BTreeMap<String, serde_json::Value>,
 }
 
@@ -120,6 +129,114 @@ pub enum MetricKind {
         /// Per-bucket counts, `bounds.len() + 1` of them.
         bucket_counts: Vec<u64>,
     },
+    /// An OTLP exponential histogram, kept in its own encoding: bucket `i`
+    /// (counted from `offset`) holds values in `(base^i, base^(i+1)]` with
+    /// `base = 2^(2^-scale)`.
+    ExponentialHistogram {
+        /// Number of observations.
+        count: u64,
+        /// Sum of observations.
+        sum: f64,
+        /// Resolution of the buckets.
+        scale: i32,
+        /// Observations equal to zero (within the zero threshold).
+        zero_count: u64,
+        /// Index of the first positive bucket.
+        positive_offset: i32,
+        /// Counts of the positive buckets.
+        positive_bucket_counts: Vec<u64>,
+        /// Index of the first negative bucket.
+        negative_offset: i32,
+        /// Counts of the negative buckets (by absolute value).
+        negative_bucket_counts: Vec<u64>,
+    },
+    /// A summary: count, sum and precomputed quantiles (Prometheus summaries,
+    /// OTLP's legacy summary points).
+    Summary {
+        /// Number of observations.
+        count: u64,
+        /// Sum of observations.
+        sum: f64,
+        /// `(quantile, value)` pairs, quantile in `[0, 1]`.
+        quantiles: Vec<(f64, f64)>,
+    },
+}
+
+impl MetricKind {
+    /// The stored word for the kind.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MetricKind::Gauge { .. } => "gauge",
+            MetricKind::Sum { .. } => "sum",
+            MetricKind::Histogram { .. } => "histogram",
+            MetricKind::ExponentialHistogram { .. } => "exponential_histogram",
+            MetricKind::Summary { .. } => "summary",
+        }
+    }
+}
+
+impl SpanKind {
+    /// The stored word for the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpanKind::Unspecified => "unspecified",
+            SpanKind::Internal => "internal",
+            SpanKind::Server => "server",
+            SpanKind::Client => "client",
+            SpanKind::Producer => "producer",
+            SpanKind::Consumer => "consumer",
+        }
+    }
+}
+
+impl std::str::FromStr for SpanKind {
+    type Err = crate::CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "unspecified" => SpanKind::Unspecified,
+            "internal" => SpanKind::Internal,
+            "server" => SpanKind::Server,
+            "client" => SpanKind::Client,
+            "producer" => SpanKind::Producer,
+            "consumer" => SpanKind::Consumer,
+            _ => {
+                return Err(crate::CoreError::UnknownValue {
+                    field: "span.kind",
+                    value: s.to_owned(),
+                    expected: "unspecified, internal, server, client, producer, consumer",
+                });
+            }
+        })
+    }
+}
+
+impl SpanStatus {
+    /// The stored word for the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpanStatus::Unset => "unset",
+            SpanStatus::Ok => "ok",
+            SpanStatus::Error => "error",
+        }
+    }
+}
+
+impl std::str::FromStr for SpanStatus {
+    type Err = crate::CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "unset" => SpanStatus::Unset,
+            "ok" => SpanStatus::Ok,
+            "error" => SpanStatus::Error,
+            _ => {
+                return Err(crate::CoreError::UnknownValue {
+                    field: "span.status",
+                    value: s.to_owned(),
+                    expected: "unset, ok, error",
+                });
+            }
+        })
+    }
 }
 
 /// One metric data point.

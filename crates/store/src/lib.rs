@@ -11,7 +11,8 @@
 //! - WAL mode with `synchronous = FULL`, `busy_timeout` and foreign keys on.
 //!
 //! One module per table lives under [`queries`]; file maintenance (check,
-//! backup, vacuum, info) is in [`maintenance`].
+//! backup, vacuum, info) is in [`maintenance`]; backend telemetry is written
+//! in group commits through [`telemetry_write`] and pruned by [`retention`].
 
 pub mod artifacts;
 pub mod error;
@@ -20,6 +21,8 @@ pub mod migrate;
 mod open;
 pub mod paths;
 pub mod queries;
+pub mod retention;
+pub mod telemetry_write;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +31,8 @@ use rusqlite::Connection;
 pub use artifacts::ArtifactStore;
 pub use error::{Result, StoreError};
 pub use queries::runs::InsertSummary;
+pub use retention::{PruneReport, RetentionPolicy};
+pub use telemetry_write::{TelemetryBatch, Written};
 
 /// An open store: the SQLite connection plus the artifact folder beside it.
 pub struct Store {

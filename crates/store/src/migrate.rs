@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/20261201100000_retries.sql"),
     },
     Migration {
+        version: 20261201120000,
+        name: "telemetry",
+        sql: include_str!("../migrations/20261201120000_telemetry.sql"),
+    },
+    Migration {
         version: 20261201130000,
         name: "alerts",
         sql: include_str!("../migrations/20261201130000_alerts.sql"),

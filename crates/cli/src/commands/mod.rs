@@ -2,10 +2,14 @@
 
 pub mod db;
 pub mod demo;
+pub mod event_deploy;
+pub mod ingest_k8s_events;
+pub mod ingest_prometheus;
 pub mod journey;
 pub mod record;
 pub mod replay;
 pub mod run;
 pub mod runs;
+pub mod runs_show;
 pub mod serve;
 pub mod slo;

@@ -42,6 +42,7 @@ struct ImportReport {
 pub fn run(cli: &Cli, cmd: &RunsCommand) -> anyhow::Result<Code> {
     match cmd {
         RunsCommand::Import(args) => import(cli, args),
+        RunsCommand::Show(args) => super::runs_show::run(cli, args),
     }
 }
 

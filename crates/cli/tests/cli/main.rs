@@ -7,6 +7,7 @@ mod replay;
 mod run;
 mod runs;
 mod slo;
+mod telemetry;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

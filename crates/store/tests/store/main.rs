@@ -5,6 +5,7 @@ mod crash;
 mod maintenance;
 mod open;
 mod runs;
+mod telemetry;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
