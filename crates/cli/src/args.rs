@@ -200,7 +200,7 @@ pub struct RunnerArgs {
     /// Shared runner options.
     #[command(flatten)]
     pub common: RunCommon,
-    /// The region this runner runs from (must be in the project's [regions]).
+    /// The region this runner runs from (must be in the project's `[regions]` table).
     #[arg(long, value_name = "REGION")]
     pub region: String,
     /// The workbench to push to, e.g. http://workbench:4000.
