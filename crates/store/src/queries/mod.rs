@@ -3,6 +3,7 @@
 
 pub mod artifacts;
 pub mod events;
+pub mod run_list;
 pub mod runs;
 pub mod sli;
 
