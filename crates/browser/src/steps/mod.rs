@@ -130,7 +130,8 @@ pub(crate) fn waits_for_navigation(step: &Step) -> bool {
 }
 
 /// A short name for step tables: the title, or the kind and its target.
-pub(crate) fn name(step: &Step) -> String {
+/// Stored runs carry this name, so SLO step filters and the app match on it.
+pub fn name(step: &Step) -> String {
     if let Some(t) = &step.meta().title {
         return t.clone();
     }

@@ -6,6 +6,7 @@
 mod crash;
 mod isolation;
 mod pages;
+mod progress;
 mod secrets;
 mod server;
 mod steps;
