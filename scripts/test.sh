@@ -3,14 +3,16 @@
 #
 # Installs what is missing, then runs, in order: formatting, clippy (warnings
 # are errors), the Rust tests (nextest when installed, else cargo test), the
-# docs build, and the UI's type check and vitest suite. Stops at the first
-# failure with a non-zero exit.
+# desktop app end to end in a real window under Xvfb, the docs build, and the
+# UI's type check and vitest suite. Stops at the first failure with a
+# non-zero exit.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 setup
 build_ui
 ensure_lint_tools
+ensure_tauri_driver
 
 say "cargo fmt --check"
 cargo fmt --all --check
@@ -32,6 +34,11 @@ else
   say "the closed-loop demo, end to end"
   cargo test --workspace --locked closed_loop
 fi
+
+say "end to end: the app in a real window (Xvfb, tauri-driver, WebKitWebDriver)"
+# The test is #[ignore]d in the runs above (it needs a display); here it gets one.
+PATH="$HOME/.cargo/bin:$PATH" xvfb-run -a -s "-screen 0 1440x900x24" \
+  cargo test -p sightline-app --test e2e --locked -- --ignored --nocapture
 
 say "cargo doc (warnings denied)"
 # The desktop shell is left out: documenting it would check all of Tauri again.

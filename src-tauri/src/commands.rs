@@ -4,12 +4,158 @@
 //! and its tests live in `sightline-api`. The names and types must match the
 //! contract in `sightline_api::ipc_contract!` (checked at compile time in
 //! `lib.rs`).
+//!
+//! Every command is `async` in Tauri's sense: it runs on a worker thread,
+//! never on the main thread that drives the window, so reading a month of
+//! runs never freezes the UI. Streams take a Tauri [`Channel`], which needs no
+//! permission beyond the command itself.
 
-use sightline_api::{ApiContext, AppInfo, AppInfoRequest, IpcError};
+use sightline_api::journeys::{JourneyDetail, JourneyDetailRequest, JourneyList, JourneysRequest};
+use sightline_api::live::{StoreChanged, SubscribeRequest};
+use sightline_api::overview::{Overview, OverviewRequest};
+use sightline_api::replay::{ReplayEvent, ReplayRequest, ReplayStarted};
+use sightline_api::runs::{RunDetail, RunDetailRequest, RunsPage, RunsPageRequest};
+use sightline_api::secrets::{SecretDeleteRequest, SecretList, SecretSetRequest};
+use sightline_api::settings::{Settings, SettingsRequest, SettingsSaveRequest};
+use sightline_api::slo_editor::{
+    SloDraft, SloGetRequest, SloList, SloListRequest, SloPreview, SloPreviewRequest,
+    SloSaveRequest, SloSaved,
+};
+use sightline_api::{
+    Ack, ApiContext, AppInfo, AppInfoRequest, EventSink, IpcError, UiReadyRequest,
+};
 use tauri::State;
+use tauri::ipc::{Channel, IpcResponse};
+
+/// A stream's sink over a Tauri channel: false once the webview is gone.
+fn sink<E: IpcResponse + Send + Sync + 'static>(channel: Channel<E>) -> EventSink<E> {
+    Box::new(move |event| channel.send(event).is_ok())
+}
 
 /// See [`sightline_api::app_info`].
-#[tauri::command]
+#[tauri::command(async)]
 pub fn app_info(ctx: State<'_, ApiContext>, req: AppInfoRequest) -> Result<AppInfo, IpcError> {
     Ok(sightline_api::app_info(&ctx, req)?)
+}
+
+/// See [`sightline_api::ui_ready`].
+#[tauri::command(async)]
+pub fn ui_ready(ctx: State<'_, ApiContext>, req: UiReadyRequest) -> Result<Ack, IpcError> {
+    Ok(sightline_api::ui_ready(&ctx, req)?)
+}
+
+/// See [`sightline_api::overview`].
+#[tauri::command(async)]
+pub fn overview(ctx: State<'_, ApiContext>, req: OverviewRequest) -> Result<Overview, IpcError> {
+    Ok(sightline_api::overview(&ctx, req)?)
+}
+
+/// See [`sightline_api::journeys`].
+#[tauri::command(async)]
+pub fn journeys(ctx: State<'_, ApiContext>, req: JourneysRequest) -> Result<JourneyList, IpcError> {
+    Ok(sightline_api::journeys(&ctx, req)?)
+}
+
+/// See [`sightline_api::journey_detail`].
+#[tauri::command(async)]
+pub fn journey_detail(
+    ctx: State<'_, ApiContext>,
+    req: JourneyDetailRequest,
+) -> Result<JourneyDetail, IpcError> {
+    Ok(sightline_api::journey_detail(&ctx, req)?)
+}
+
+/// See [`sightline_api::runs_page`].
+#[tauri::command(async)]
+pub fn runs_page(ctx: State<'_, ApiContext>, req: RunsPageRequest) -> Result<RunsPage, IpcError> {
+    Ok(sightline_api::runs_page(&ctx, req)?)
+}
+
+/// See [`sightline_api::run_detail`].
+#[tauri::command(async)]
+pub fn run_detail(
+    ctx: State<'_, ApiContext>,
+    req: RunDetailRequest,
+) -> Result<RunDetail, IpcError> {
+    Ok(sightline_api::run_detail(&ctx, req)?)
+}
+
+/// See [`sightline_api::slo_list`].
+#[tauri::command(async)]
+pub fn slo_list(ctx: State<'_, ApiContext>, req: SloListRequest) -> Result<SloList, IpcError> {
+    Ok(sightline_api::slo_list(&ctx, req)?)
+}
+
+/// See [`sightline_api::slo_get`].
+#[tauri::command(async)]
+pub fn slo_get(ctx: State<'_, ApiContext>, req: SloGetRequest) -> Result<SloDraft, IpcError> {
+    Ok(sightline_api::slo_get(&ctx, req)?)
+}
+
+/// See [`sightline_api::slo_preview`].
+#[tauri::command(async)]
+pub fn slo_preview(
+    ctx: State<'_, ApiContext>,
+    req: SloPreviewRequest,
+) -> Result<SloPreview, IpcError> {
+    Ok(sightline_api::slo_preview(&ctx, req)?)
+}
+
+/// See [`sightline_api::slo_save`].
+#[tauri::command(async)]
+pub fn slo_save(ctx: State<'_, ApiContext>, req: SloSaveRequest) -> Result<SloSaved, IpcError> {
+    Ok(sightline_api::slo_save(&ctx, req)?)
+}
+
+/// See [`sightline_api::settings`].
+#[tauri::command(async)]
+pub fn settings(ctx: State<'_, ApiContext>, req: SettingsRequest) -> Result<Settings, IpcError> {
+    Ok(sightline_api::settings(&ctx, req)?)
+}
+
+/// See [`sightline_api::settings_save`].
+#[tauri::command(async)]
+pub fn settings_save(
+    ctx: State<'_, ApiContext>,
+    req: SettingsSaveRequest,
+) -> Result<Settings, IpcError> {
+    Ok(sightline_api::settings_save(&ctx, req)?)
+}
+
+/// See [`sightline_api::secret_set`].
+#[tauri::command(async)]
+pub fn secret_set(
+    ctx: State<'_, ApiContext>,
+    req: SecretSetRequest,
+) -> Result<SecretList, IpcError> {
+    Ok(sightline_api::secret_set(&ctx, req)?)
+}
+
+/// See [`sightline_api::secret_delete`].
+#[tauri::command(async)]
+pub fn secret_delete(
+    ctx: State<'_, ApiContext>,
+    req: SecretDeleteRequest,
+) -> Result<SecretList, IpcError> {
+    Ok(sightline_api::secret_delete(&ctx, req)?)
+}
+
+/// See [`sightline_api::subscribe`].
+#[tauri::command(async)]
+pub fn subscribe(
+    ctx: State<'_, ApiContext>,
+    req: SubscribeRequest,
+    on_event: Channel<StoreChanged>,
+) -> Result<Ack, IpcError> {
+    Ok(sightline_api::subscribe(&ctx, req, sink(on_event))?)
+}
+
+/// See [`sightline_api::replay`].
+#[tauri::command(async)]
+pub fn replay(
+    ctx: State<'_, ApiContext>,
+    req: ReplayRequest,
+    on_event: Channel<ReplayEvent>,
+) -> Result<ReplayStarted, IpcError> {
+    Ok(sightline_api::replay(&ctx, req, sink(on_event))?)
 }

@@ -4,7 +4,9 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 fn main() {
-    if let Err(err) = sightline_app::run() {
+    // Taken first, so the cold-start report counts everything after exec.
+    let started = std::time::Instant::now();
+    if let Err(err) = sightline_app::run(started) {
         eprintln!("sightline-app: {err}");
         std::process::exit(1);
     }

@@ -1,34 +1,68 @@
-import { cleanup, render, screen } from "@testing-library/preact";
+import { cleanup, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, expect, it, vi } from "vitest";
 
-// The app reaches the engine only through ../ipc, so mocking `call` there is
-// all it takes to run it without a desktop.
+// The app reaches the engine only through ./ipc, so replacing `call` and
+// `stream` there is all it takes to run it without a desktop.
 const call = vi.hoisted(() => vi.fn());
+const stream = vi.hoisted(() => vi.fn(async () => ({})));
 vi.mock("./ipc", async (importOriginal) => ({
   ...(await importOriginal<typeof import("./ipc")>()),
   call,
+  stream,
 }));
 
 import { App } from "./App";
+import { CallError } from "./ipc";
+import { answer } from "./test/engine";
+import { overview, settings } from "./test/fixtures";
 
 afterEach(() => {
   cleanup();
   call.mockReset();
+  window.location.hash = "";
 });
 
-it("asks the engine for app_info and shows its answer", async () => {
-  call.mockResolvedValue({ version: "9.9.9", db_path: "/tmp/s.db", schema_version: null });
-  render(<App />);
+const info = (start_view: string | null) => ({
+  version: "9.9.9",
+  db_path: "/tmp/s.db",
+  schema_version: null,
+  project_dir: "/tmp/p",
+  start_view,
+  recorder_available: false,
+});
 
+it("opens on the Overview, subscribes to live changes once, and shows app_info", async () => {
+  answer(call, { app_info: info(null), overview: overview(), ui_ready: {} });
+  render(<App />);
   expect(await screen.findByText("v9.9.9")).toBeTruthy();
-  expect(call).toHaveBeenCalledWith("app_info", {});
-  expect(screen.getByRole("status").textContent).toContain("/tmp/s.db");
+  expect(await screen.findByRole("heading", { name: "Overview" })).toBeTruthy();
+  expect(screen.getByRole("status", { name: "" }).textContent).toContain("/tmp/s.db");
+  expect(stream).toHaveBeenCalledWith("subscribe", {}, expect.any(Function));
+});
+
+it("lands on the view the command line asked for", async () => {
+  answer(call, { app_info: info("settings"), overview: overview(), settings: settings(), ui_ready: {} });
+  render(<App />);
+  await waitFor(() => expect(window.location.hash).toBe("#/settings"));
+  expect(await screen.findByRole("heading", { name: "Settings" })).toBeTruthy();
+});
+
+it("keeps a route of its own over the start view", async () => {
+  window.location.hash = "#/settings";
+  answer(call, { app_info: info("overview"), settings: settings(), ui_ready: {} });
+  render(<App />);
+  expect(await screen.findByRole("heading", { name: "Settings" })).toBeTruthy();
+  expect(window.location.hash).toBe("#/settings");
 });
 
 it("shows the engine's error when app_info fails", async () => {
-  const { CallError } = await import("./ipc");
-  call.mockRejectedValue(new CallError("invalid_request", "invalid request: nope"));
+  call.mockImplementation(async (name: string) => {
+    if (name === "app_info") throw new CallError("database_refused", "notes.db is not a Sightline database");
+    if (name === "overview") return overview();
+    return {};
+  });
   render(<App />);
-
-  expect((await screen.findByText(/Engine unavailable/)).textContent).toContain("invalid_request");
+  await waitFor(() =>
+    expect(document.querySelector(".shell-status")?.textContent).toContain("Engine unavailable (database_refused)"),
+  );
 });

@@ -1,8 +1,55 @@
-import { useCommand } from "./data/useCommand";
-import { AppShell } from "./shell/AppShell";
+import { useEffect } from "preact/hooks";
 
-/** The whole app: the shell, fed by the engine's `app_info`. */
+import { startLive } from "./data/live";
+import { useCommand } from "./data/useCommand";
+import { href, parseRoute, type Route, useRoute } from "./router";
+import { AppShell } from "./shell/AppShell";
+import { Journeys } from "./views/Journeys";
+import { Overview } from "./views/Overview";
+import { Runs } from "./views/Runs";
+import { Settings } from "./views/Settings";
+import { Slos } from "./views/Slos";
+
+function View({ route, recorderAvailable }: { route: Route; recorderAvailable: boolean }) {
+  switch (route.view) {
+    case "overview":
+      return <Overview />;
+    case "journeys":
+      return <Journeys selected={route.journey} recorderAvailable={recorderAvailable} />;
+    case "runs":
+      return <Runs runId={route.runId} />;
+    case "slos":
+      return <Slos selected={route.slo} />;
+    case "settings":
+      return <Settings />;
+  }
+}
+
+/**
+ * The whole app: the shell around the routed view, live updates from the
+ * engine, and the first view chosen by `--view` / `SIGHTLINE_VIEW` when the
+ * page opened without a route of its own.
+ */
 export function App() {
   const appInfo = useCommand("app_info", {});
-  return <AppShell appInfo={appInfo} />;
+  const route = useRoute();
+
+  useEffect(() => {
+    void startLive();
+  }, []);
+
+  const startView = appInfo.state === "ready" ? appInfo.data.start_view : null;
+  useEffect(() => {
+    if (startView && window.location.hash === "") {
+      // Through the router, so an unknown name lands on the Overview.
+      window.location.hash = href(parseRoute(`#/${startView}`));
+    }
+  }, [startView]);
+
+  const recorderAvailable = appInfo.state === "ready" && appInfo.data.recorder_available;
+  return (
+    <AppShell appInfo={appInfo} current={route.view}>
+      <View route={route} recorderAvailable={recorderAvailable} />
+    </AppShell>
+  );
 }

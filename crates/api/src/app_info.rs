@@ -1,4 +1,5 @@
-//! `app_info`: which Sightline is running, and on which database.
+//! `app_info`: which Sightline is running, on which database and project;
+//! `ui_ready`: the UI saying its first view is interactive.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -23,6 +24,14 @@ pub struct AppInfo {
     /// `20261125100000`); `null` while the file does not exist yet.
     #[ts(type = "number | null")]
     pub schema_version: Option<i64>,
+    /// The project folder (`slos/`, `journeys/`, `sightline.toml`).
+    pub project_dir: String,
+    /// The view to open first when the caller chose one (`--view`,
+    /// `SIGHTLINE_VIEW`), e.g. `overview`.
+    pub start_view: Option<String>,
+    /// Whether the journey recorder exists in this build. It does not yet:
+    /// the app shows Record disabled and says so rather than faking it.
+    pub recorder_available: bool,
 }
 
 /// Reports the running version and the database it uses. Reads the database
@@ -37,5 +46,43 @@ pub fn app_info(ctx: &ApiContext, _req: AppInfoRequest) -> Result<AppInfo, ApiEr
         version: env!("CARGO_PKG_VERSION").to_owned(),
         db_path: ctx.db_path().to_string_lossy().into_owned(),
         schema_version,
+        project_dir: ctx.project_dir().to_string_lossy().into_owned(),
+        start_view: ctx.start_view().map(str::to_owned),
+        recorder_available: false,
     })
+}
+
+/// The UI's first view has its data on screen and takes input.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UiReadyRequest {
+    /// The view that became interactive, e.g. `overview`.
+    pub view: String,
+}
+
+/// An answer that carries nothing but "done".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Ack {}
+
+/// Notes that the UI is interactive. With a ready report requested (the
+/// cold-start benchmark, `SIGHTLINE_REPORT_READY=1`), prints
+/// `sightline-app ready view=<view> ms=<since start>` on stdout, once per call.
+pub fn ui_ready(ctx: &ApiContext, req: UiReadyRequest) -> Result<Ack, ApiError> {
+    if let Some(started) = ctx.ready_report() {
+        use std::io::Write as _;
+        let view: String = req
+            .view
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .take(40)
+            .collect();
+        let mut out = std::io::stdout().lock();
+        // The benchmark reads this line; a closed stdout is not the UI's problem.
+        let _ = writeln!(
+            out,
+            "sightline-app ready view={view} ms={}",
+            started.elapsed().as_millis()
+        );
+        let _ = out.flush();
+    }
+    Ok(Ack {})
 }

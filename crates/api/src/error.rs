@@ -20,6 +20,28 @@ pub enum ApiError {
     /// An SLO definition or evaluation was refused by the engine.
     #[error(transparent)]
     Slo(#[from] sightline_slo::SloError),
+    /// The thing asked for (a run, a journey, an SLO) does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The work cannot start now because the same kind of work is under way
+    /// (one replay at a time).
+    #[error("{0}")]
+    Busy(String),
+    /// The OS keyring could not be reached or refused the operation. The
+    /// message never holds a secret value.
+    #[error("{0}")]
+    Keyring(String),
+    /// A project file could not be written.
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The browser could not be started for a replay.
+    #[error(transparent)]
+    Browser(#[from] sightline_browser::BrowserError),
 }
 
 impl ApiError {
@@ -31,6 +53,11 @@ impl ApiError {
             Self::Store(e) if e.is_refusal() => ErrorCode::DatabaseRefused,
             Self::Store(_) => ErrorCode::DatabaseFailed,
             Self::BadInput(_) | Self::Slo(_) => ErrorCode::BadInput,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::Busy(_) => ErrorCode::Busy,
+            Self::Keyring(_) => ErrorCode::KeyringUnavailable,
+            Self::Write { .. } => ErrorCode::WriteFailed,
+            Self::Browser(_) => ErrorCode::BrowserFailed,
         }
     }
 }
@@ -46,8 +73,19 @@ pub enum ErrorCode {
     DatabaseRefused,
     /// A database operation failed.
     DatabaseFailed,
-    /// A project file (SLO definitions, journeys) is malformed.
+    /// A project file (SLO definitions, journeys) or a form field is
+    /// malformed; the message names the file or the field.
     BadInput,
+    /// See [`ApiError::NotFound`].
+    NotFound,
+    /// See [`ApiError::Busy`].
+    Busy,
+    /// The OS keyring (Secret Service on Linux) is not available or refused.
+    KeyringUnavailable,
+    /// A project file could not be written.
+    WriteFailed,
+    /// Chromium could not be started for a replay.
+    BrowserFailed,
 }
 
 /// An [`ApiError`] as it crosses the IPC boundary: a code to branch on and a

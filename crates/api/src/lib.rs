@@ -12,48 +12,85 @@
 //! adapter fails to compile), the shell's permission list ([`COMMAND_NAMES`]),
 //! and the TypeScript bindings the UI imports ([`bindings`]).
 //!
+//! Streams (`subscribe` for live store changes, `replay` for a replay's step
+//! progress) answer at once and then push events through an [`EventSink`].
+//!
 //! Functions take what they need as arguments through [`ApiContext`]; nothing
-//! here reads the clock or picks a database path by itself.
+//! here picks a database path by itself, and the clock is the context's (the
+//! system clock unless the caller passes another), so every number can be
+//! reproduced under test.
+//!
+//! One module per view of the app: [`overview`], [`journeys`], [`runs`] (the
+//! run viewer), [`slo_editor`], [`settings`] (with [`secrets`]); [`live`] and
+//! [`replay`] are the streams.
 
 mod app_info;
 pub mod bindings;
 mod context;
 mod contract;
 mod error;
+mod har;
+pub mod journeys;
 pub mod live;
+pub mod overview;
+mod project;
+pub mod replay;
+pub mod runs;
+pub mod secrets;
+pub mod settings;
 pub mod slo;
+pub mod slo_editor;
 
-pub use app_info::{AppInfo, AppInfoRequest, app_info};
-pub use context::ApiContext;
+pub use app_info::{Ack, AppInfo, AppInfoRequest, UiReadyRequest, app_info, ui_ready};
+pub use context::{ApiContext, PROJECT_ENV, system_now_ms};
 pub use error::{ApiError, ErrorCode, IpcError};
+pub use journeys::{journey_detail, journeys};
+pub use live::{EventSink, subscribe};
+pub use overview::overview;
+pub use replay::replay;
+pub use runs::{run_detail, runs_page};
+pub use secrets::{secret_delete, secret_set};
+pub use settings::{settings, settings_save};
 /// How the CLI and the app pick the database: `--db`, then `SIGHTLINE_DB`, then the default.
 pub use sightline_store::paths::{DB_ENV, resolve_db_path};
+pub use slo_editor::{slo_get, slo_list, slo_preview, slo_save};
 
 /// Builds the crate-level items that follow from the contract: the command
 /// names, a compile-time check that each function has the contract's
 /// signature, and the list of types the TypeScript bindings export.
 macro_rules! contract_items {
-    ($($name:ident($req:ty) -> $res:ty;)*) => {
-        /// Names of every IPC command, in contract order. The desktop shell
-        /// grants its window exactly these (see `src-tauri/build.rs`).
-        pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
+    (commands { $($name:ident($req:ty) -> $res:ty;)* }
+     streams { $($sname:ident($sreq:ty) -> $sres:ty, $sev:ty;)* }) => {
+        /// Names of every IPC command (plain commands, then streams), in
+        /// contract order. The desktop shell grants its window exactly these
+        /// (see `src-tauri/build.rs`).
+        pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name),)* $(stringify!($sname),)*];
 
         // A function whose signature drifts from the contract fails here.
         $(const _: fn(&ApiContext, $req) -> Result<$res, ApiError> = $name;)*
+        $(const _: fn(&ApiContext, $sreq, EventSink<$sev>) -> Result<$sres, ApiError> = $sname;)*
 
-        /// Every command as `(name, request type, response type)`, for the
-        /// TypeScript contract file.
+        /// Every command as `(name, request type, response type[, event type])`,
+        /// for the TypeScript contract file.
         fn contract_entries(cfg: &ts_rs::Config) -> Vec<bindings::ContractEntry> {
-            vec![$(bindings::ContractEntry::of::<$req, $res>(stringify!($name), cfg)),*]
+            vec![
+                $(bindings::ContractEntry::of::<$req, $res>(stringify!($name), cfg),)*
+                $(bindings::ContractEntry::stream::<$sreq, $sres, $sev>(stringify!($sname), cfg),)*
+            ]
         }
 
-        /// Writes the bindings of every request and response type (and the
-        /// types they use) into `cfg`'s output directory.
+        /// Writes the bindings of every request, response and event type (and
+        /// the types they use) into `cfg`'s output directory.
         fn export_contract_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
             use ts_rs::TS as _;
             $(
                 <$req>::export_all(cfg)?;
                 <$res>::export_all(cfg)?;
+            )*
+            $(
+                <$sreq>::export_all(cfg)?;
+                <$sres>::export_all(cfg)?;
+                <$sev>::export_all(cfg)?;
             )*
             Ok(())
         }

@@ -1,268 +1,299 @@
-//! Live SLOs: the numbers move as runs arrive, and alerts are stored as they
-//! fire and resolve.
+//! Live updates: what changed in the store and the project folder, pushed to
+//! the UI as it happens, so no view polls.
 //!
-//! A [`LiveSlos`] starts from the store (the engine fed with every final run
-//! the SLOs' windows reach, alerts replayed over the longest alert window),
-//! then takes each new run incrementally ([`LiveSlos::apply`], `O(log n)` per
-//! affected SLO, no window recomputed) and evaluates the alert rules when
-//! told the time ([`LiveSlos::tick`]). Every firing and resolution is written
-//! to `alert_episodes` with the burn rate that tripped it and the regions
-//! whose own burn crossed the threshold, so "which region?" has an answer
-//! from the moment the alert fires.
-//!
-//! Time is an argument everywhere; callers (the demo, `sightline run`, the
-//! app) bring the clock and the async loop.
+//! One watcher thread per app ([`spawn_watcher`]) asks a [`ChangeProbe`] at
+//! most once a second whether anything moved: SQLite's `data_version` (which
+//! changes when another connection commits, at no I/O cost), then the runs
+//! watermark and event count, and the modification times of `slos/`,
+//! `journeys/` and `sightline.toml`. When something moved it pushes one
+//! [`StoreChanged`] to the subscriber, which refetches what it shows. The UI
+//! subscribes once ([`subscribe`]); a new subscription replaces the old one,
+//! because the app has one window and a reloaded page must not leave a dead
+//! subscriber behind.
 
-use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
+use std::time::{Duration, SystemTime};
 
-use serde::Serialize;
-use sightline_core::Run;
-use sightline_slo::alert::AlertState;
-use sightline_slo::{AlertTransition, ChangeEvent, SliEvent, SloConfig, SloEngine};
+use serde::{Deserialize, Serialize};
 use sightline_store::Store;
-use sightline_store::queries::alerts::{self, AlertEpisodeRow};
-use sightline_store::queries::sli::StepSelection;
+use sightline_store::queries::{events, run_list};
 use ts_rs::TS;
 
-use crate::ApiError;
-use crate::slo::status::{StatusDoc, nominal_period, rfc3339_ms, status_json};
-use crate::slo::{engine_at, journey_tags, load_slos, replay_alerts, status_lookback};
+use crate::{Ack, ApiContext, ApiError};
 
-/// An alert that fired or resolved.
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct AlertChange {
-    /// The SLO.
-    pub slo: String,
-    /// The rule's index in its policy.
-    pub rule: u32,
-    /// `page` or `ticket`.
-    pub severity: String,
-    /// `firing` or `resolved`.
-    pub change: String,
-    /// When, Unix ms.
+/// Where a stream pushes its events. Returns `false` once the receiver is
+/// gone (a closed window), and the stream then stops sending.
+pub type EventSink<E> = Box<dyn Fn(E) -> bool + Send + Sync>;
+
+/// The shortest interval the watcher checks at. The rule: nothing
+/// polls faster than once a second.
+pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
+
+/// Asks for live store changes. Carries nothing yet.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SubscribeRequest {}
+
+/// What changed since the last push. A view refetches when a flag it
+/// depends on is set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StoreChanged {
+    /// Runs were stored.
+    pub runs: bool,
+    /// Deploy, Kubernetes or incident events were stored.
+    pub events: bool,
+    /// A file under `slos/` was added, changed or removed.
+    pub slos: bool,
+    /// A journey file or `sightline.toml` was added, changed or removed.
+    pub project: bool,
+    /// When the probe saw it, Unix ms.
     pub at_ms: i64,
-    /// The long window's burn rate at that moment.
-    pub burn_rate: Option<f64>,
-    /// The rule's threshold.
-    pub threshold: f64,
-    /// The rule's windows, e.g. `1h` and `5m`.
-    pub long_window: String,
-    /// See `long_window`.
-    pub short_window: String,
-    /// Regions whose own long- and short-window burn crossed the threshold.
-    pub regions: Vec<String>,
+    /// The newest run's receive time, Unix ms.
+    pub newest_run_received_at_ms: Option<i64>,
 }
 
-/// The live engine of a project's SLOs.
-pub struct LiveSlos {
-    engine: SloEngine,
-    tags: HashMap<String, Vec<String>>,
-    last_tick_ms: i64,
-}
-
-impl LiveSlos {
-    /// Loads `project/slos/*.yaml`, feeds the engine from `db` up to `now_ms`
-    /// and brings the stored alert episodes in line with the replayed state.
-    pub fn start(db: &Path, project: &Path, now_ms: i64) -> Result<Self, ApiError> {
-        let configs = load_slos(&project.join("slos"))?
-            .into_iter()
-            .map(|s| s.config)
-            .collect();
-        Self::with_configs(db, &project.join("journeys"), configs, now_ms)
+impl StoreChanged {
+    /// Whether anything changed at all.
+    pub fn any(&self) -> bool {
+        self.runs || self.events || self.slos || self.project
     }
+}
 
-    /// As [`LiveSlos::start`], with SLOs given in code.
-    pub fn with_configs(
-        db: &Path,
-        journeys_dir: &Path,
-        configs: Vec<SloConfig>,
-        now_ms: i64,
-    ) -> Result<Self, ApiError> {
-        let lookback = status_lookback(&configs);
-        let mut engine = engine_at(
-            db,
-            journeys_dir,
-            configs,
-            now_ms,
-            StepSelection::All,
-            lookback,
-        )?;
-        replay_alerts(&mut engine, now_ms, lookback)?;
-        let live = Self {
-            engine,
-            tags: journey_tags(journeys_dir),
-            last_tick_ms: now_ms,
-        };
-        if db.exists() {
-            live.reconcile(&Store::open(db)?, now_ms)?;
+/// The one live subscriber of an app.
+#[derive(Default)]
+pub(crate) struct LiveHub {
+    sink: Mutex<Option<EventSink<StoreChanged>>>,
+}
+
+impl LiveHub {
+    /// Sends `change` to the subscriber; drops it when it is gone.
+    pub(crate) fn publish(&self, change: StoreChanged) {
+        let mut sink = self
+            .sink
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(send) = sink.as_ref()
+            && !send(change)
+        {
+            *sink = None;
         }
-        Ok(live)
     }
 
-    /// Stored open episodes the replay says are over get resolved; alerts the
-    /// replay says fire but that are not stored get recorded.
-    fn reconcile(&self, store: &Store, now_ms: i64) -> Result<(), ApiError> {
-        let c = store.conn();
-        for open in alerts::open(c)? {
-            let firing = self
-                .engine
-                .status_of(&open.slo, now_ms)
-                .ok()
-                .and_then(|s| s.alerts.get(open.rule as usize).copied())
-                .is_some_and(|a| matches!(a, AlertState::Firing { .. }));
-            if !firing {
-                alerts::record_resolved(c, &open.slo, open.rule, now_ms)?;
+    fn replace(&self, new: EventSink<StoreChanged>) {
+        *self
+            .sink
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(new);
+    }
+
+    pub(crate) fn has_subscriber(&self) -> bool {
+        self.sink
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some()
+    }
+}
+
+/// Subscribes `sink` to live changes, replacing any earlier subscriber.
+pub fn subscribe(
+    ctx: &ApiContext,
+    _req: SubscribeRequest,
+    sink: EventSink<StoreChanged>,
+) -> Result<Ack, ApiError> {
+    ctx.live.replace(sink);
+    Ok(Ack {})
+}
+
+/// Pushes `change` to the subscriber, if any. The replay uses it to announce
+/// its stored run at once instead of waiting for the watcher's next check.
+pub(crate) fn publish(ctx: &ApiContext, change: StoreChanged) {
+    ctx.live.publish(change);
+}
+
+/// What the probe compares between checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Fingerprint {
+    runs: run_list::RunsWatermark,
+    events: i64,
+    slos: Vec<(PathBuf, Option<SystemTime>, u64)>,
+    project: Vec<(PathBuf, Option<SystemTime>, u64)>,
+}
+
+/// Tells what changed in the store and project since it last looked.
+pub struct ChangeProbe {
+    ctx: ApiContext,
+    store: Option<Store>,
+    data_version: Option<i64>,
+    last: Option<Fingerprint>,
+}
+
+impl ChangeProbe {
+    /// A probe over `ctx`'s database and project. The first [`Self::check`]
+    /// records the state and reports nothing.
+    pub fn new(ctx: ApiContext) -> Self {
+        Self {
+            ctx,
+            store: None,
+            data_version: None,
+            last: None,
+        }
+    }
+
+    /// What changed since the previous check (all flags false when nothing).
+    pub fn check(&mut self) -> StoreChanged {
+        let (runs, events) = self.store_state();
+        let now = Fingerprint {
+            runs,
+            events,
+            slos: files_state(&self.ctx.slos_dir()),
+            project: {
+                let mut v = files_state(&self.ctx.journeys_dir());
+                v.extend(files_state_one(&self.ctx.project_file()));
+                v
+            },
+        };
+        let change = match &self.last {
+            None => StoreChanged::default(),
+            Some(last) => StoreChanged {
+                runs: last.runs != now.runs,
+                events: last.events != now.events,
+                slos: last.slos != now.slos,
+                project: last.project != now.project,
+                at_ms: 0,
+                newest_run_received_at_ms: now.runs.received_at_ms,
+            },
+        };
+        self.last = Some(now);
+        StoreChanged {
+            at_ms: self.ctx.now_ms(),
+            ..change
+        }
+    }
+
+    /// The runs watermark and event count, read only when SQLite says another
+    /// connection committed since the last look.
+    fn store_state(&mut self) -> (run_list::RunsWatermark, i64) {
+        if self.store.is_none() {
+            // The database may not exist yet; a later check opens it.
+            self.store = Store::open_read_only(self.ctx.db_path()).ok();
+            self.data_version = None;
+        }
+        let last = self
+            .last
+            .as_ref()
+            .map(|l| (l.runs, l.events))
+            .unwrap_or_default();
+        let Some(store) = &self.store else {
+            return last;
+        };
+        let version: Option<i64> = store
+            .conn()
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .ok();
+        if version.is_some() && version == self.data_version && self.last.is_some() {
+            return last;
+        }
+        self.data_version = version;
+        let runs = run_list::watermark(store.conn());
+        let events = events::count(store.conn());
+        match (runs, events) {
+            (Ok(r), Ok(e)) => (r, e),
+            _ => {
+                // A file replaced under us (restored backup): reopen next time.
+                self.store = None;
+                last
             }
         }
-        for status in self.engine.status(now_ms) {
-            for (i, state) in status.alerts.iter().enumerate() {
-                if let AlertState::Firing {
-                    pending_at_ms,
-                    since_ms,
-                } = *state
-                {
-                    let rule = u32::try_from(i).unwrap_or(u32::MAX);
-                    if alerts::open_of(c, &status.slo, rule)?.is_none() {
-                        let row = self.episode_row(&status.slo, i, pending_at_ms, since_ms)?;
-                        alerts::record_firing(c, &row)?;
+    }
+}
+
+/// Name, modification time and size of every file under `dir`, sorted.
+fn files_state(dir: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.extend(files_state_one(&path));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn files_state_one(path: &Path) -> Option<(PathBuf, Option<SystemTime>, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((path.to_owned(), meta.modified().ok(), meta.len()))
+}
+
+/// The running watcher; dropping it (or [`Self::stop`]) ends the thread
+/// within one interval.
+pub struct Watcher {
+    stop: Arc<AtomicBool>,
+    wake: mpsc::Sender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Watcher {
+    /// Stops the thread and waits for it.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = self.wake.send(());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Starts the watcher thread: every `every` (at least [`MIN_INTERVAL`]) it
+/// checks for changes and pushes them to `ctx`'s subscriber. Checks happen
+/// only while someone subscribes.
+pub fn spawn_watcher(ctx: ApiContext, every: Duration) -> std::io::Result<Watcher> {
+    let every = every.max(MIN_INTERVAL);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (wake, woken) = mpsc::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("sightline-live".into())
+        .spawn({
+            let stop = stop.clone();
+            move || {
+                let mut probe = ChangeProbe::new(ctx.clone());
+                probe.check();
+                while !stop.load(Ordering::SeqCst) {
+                    // Sleeps the interval, or less when asked to stop.
+                    let _ = woken.recv_timeout(every);
+                    if stop.load(Ordering::SeqCst) || !ctx.live.has_subscriber() {
+                        continue;
+                    }
+                    let change = probe.check();
+                    if change.any() {
+                        ctx.live.publish(change);
                     }
                 }
             }
-        }
-        Ok(())
-    }
-
-    /// Takes one stored run. Only final attempts count (earlier attempts of
-    /// a retried slot are a flakiness signal, not an SLI event). Returns the
-    /// SLOs it changed.
-    pub fn apply(&mut self, run: &Run) -> Vec<ChangeEvent> {
-        if !run.is_final_attempt {
-            return Vec::new();
-        }
-        let tags = self.tags.get(&run.journey).cloned().unwrap_or_default();
-        self.engine.apply(SliEvent::from_run(run, &tags))
-    }
-
-    /// Evaluates the alert rules at `at_ms` (a time before the last tick is
-    /// taken as the last tick) and stores what fired or resolved.
-    pub fn tick(&mut self, store: &Store, at_ms: i64) -> Result<Vec<AlertChange>, ApiError> {
-        let at_ms = at_ms.max(self.last_tick_ms);
-        self.last_tick_ms = at_ms;
-        let transitions = self.engine.evaluate_alerts(at_ms)?;
-        let mut out = Vec::new();
-        for t in transitions {
-            if let Some(change) = self.record(store, &t)? {
-                out.push(change);
-            }
-        }
-        Ok(out)
-    }
-
-    fn record(&self, store: &Store, t: &AlertTransition) -> Result<Option<AlertChange>, ApiError> {
-        let c = store.conn();
-        let rule = u32::try_from(t.rule).unwrap_or(u32::MAX);
-        let change = match (t.from, t.to) {
-            (
-                _,
-                AlertState::Firing {
-                    pending_at_ms,
-                    since_ms,
-                },
-            ) => {
-                let row = self.episode_row(&t.slo, t.rule, pending_at_ms, since_ms)?;
-                alerts::record_firing(c, &row)?;
-                Some(("firing", row))
-            }
-            (AlertState::Firing { .. }, _) => {
-                alerts::record_resolved(c, &t.slo, rule, t.at_ms)?;
-                let row = self.episode_row(&t.slo, t.rule, t.at_ms, t.at_ms)?;
-                Some(("resolved", row))
-            }
-            _ => None,
-        };
-        Ok(change.map(|(word, row)| AlertChange {
-            slo: row.slo,
-            rule,
-            severity: row.severity,
-            change: word.to_owned(),
-            at_ms: t.at_ms,
-            burn_rate: row.burn_rate,
-            threshold: row.threshold,
-            long_window: sightline_slo::prometheus::prom_duration(row.long_window_ms),
-            short_window: sightline_slo::prometheus::prom_duration(row.short_window_ms),
-            regions: row.regions,
-        }))
-    }
-
-    /// The stored form of rule `rule` of `slo` firing now: windows,
-    /// threshold, the long-window burn rate, and the burning regions.
-    fn episode_row(
-        &self,
-        slo: &str,
-        rule: usize,
-        pending_at_ms: i64,
-        firing_at_ms: i64,
-    ) -> Result<AlertEpisodeRow, ApiError> {
-        let config = self
-            .engine
-            .configs()
-            .find(|c| c.definition.name == slo)
-            .ok_or_else(|| ApiError::InvalidRequest(format!("unknown SLO {slo:?}")))?;
-        let r = config
-            .policy
-            .rules
-            .get(rule)
-            .ok_or_else(|| ApiError::InvalidRequest(format!("{slo}: no rule {rule}")))?;
-        let threshold = r.burn_rate_threshold(nominal_period(config));
-        let at = firing_at_ms;
-        let long = self.engine.burn_rate(slo, at, r.long_window_ms)?;
-        let hot = |window_ms| -> Result<Vec<String>, ApiError> {
-            Ok(self
-                .engine
-                .burn_rate_by_region(slo, at, window_ms)?
-                .into_iter()
-                .filter(|(_, b)| b.rate.is_some_and(|v| v >= threshold))
-                .map(|(region, _)| region)
-                .collect())
-        };
-        let short_hot = hot(r.short_window_ms)?;
-        let regions = hot(r.long_window_ms)?
-            .into_iter()
-            .filter(|region| short_hot.contains(region))
-            .collect();
-        Ok(AlertEpisodeRow {
-            slo: slo.to_owned(),
-            rule: u32::try_from(rule).unwrap_or(u32::MAX),
-            severity: r.severity.as_str().to_owned(),
-            long_window_ms: r.long_window_ms,
-            short_window_ms: r.short_window_ms,
-            threshold,
-            pending_at_ms,
-            firing_at_ms,
-            resolved_at_ms: None,
-            burn_rate: long.rate,
-            regions,
-        })
-    }
-
-    /// Every SLO's status at `at_ms`, in the stable shape.
-    pub fn status(&self, at_ms: i64) -> StatusDoc {
-        let slos = self
-            .engine
-            .configs()
-            .zip(self.engine.status(at_ms))
-            .map(|(c, s)| status_json(c, &s, nominal_period(c)))
-            .collect();
-        StatusDoc {
-            at_ms,
-            at: rfc3339_ms(at_ms),
-            slos,
-        }
-    }
-
-    /// The engine, for questions the status does not answer.
-    pub fn engine(&self) -> &SloEngine {
-        &self.engine
-    }
+        })?;
+    Ok(Watcher {
+        stop,
+        wake,
+        thread: Some(thread),
+    })
 }

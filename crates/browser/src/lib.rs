@@ -35,6 +35,6 @@ pub mod trace_context;
 pub use capture::PageVitals;
 pub use error::BrowserError;
 pub use launch::{DEFAULT_CHROMIUM, LaunchOptions};
-pub use runner::{Artifact, ReplayOptions, ReplayReport, Replayer, system_now_ms};
+pub use runner::{Artifact, ReplayOptions, ReplayProgress, ReplayReport, Replayer, system_now_ms};
 pub use secrets::{Redactor, SecretSource};
 pub use steps::name as step_name;

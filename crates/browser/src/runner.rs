@@ -7,7 +7,7 @@ use futures::FutureExt;
 use sightline_core::journey::Step;
 use sightline_core::{ErrorClass, Outcome, Region, Run, RunId, StepResult};
 use sightline_journeys::LoadedJourney;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -46,6 +46,26 @@ pub struct ReplayOptions {
     /// runner error (`runner_error`, "shutdown"), so the run never counts
     /// against an SLO, and the steps already done are kept.
     pub cancel: Option<CancellationToken>,
+    /// Where to report each step as it starts and ends, for a live view of
+    /// the replay (the desktop app's "Replay now"). A closed receiver is
+    /// ignored: reporting never changes how the run goes.
+    pub progress: Option<mpsc::UnboundedSender<ReplayProgress>>,
+}
+
+/// A step of a replay under way, as it happens.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplayProgress {
+    /// Step `index` is starting.
+    StepStarted {
+        /// Its position in the journey, from 0.
+        index: u32,
+        /// Its name, with secrets redacted.
+        name: String,
+        /// Its type, e.g. `click`.
+        kind: String,
+    },
+    /// Step `index` finished, as it will be stored.
+    StepFinished(StepResult),
 }
 
 impl Default for ReplayOptions {
@@ -60,6 +80,7 @@ impl Default for ReplayOptions {
             screenshot_on_failure: true,
             now_ms: system_now_ms,
             cancel: None,
+            progress: None,
         }
     }
 }
@@ -250,6 +271,11 @@ impl Replayer {
                 .map_or(opts.default_step_timeout, Duration::from_millis);
             let deadline = (s0 + step_timeout).min(run_deadline);
             let run_limited = run_deadline <= s0 + step_timeout;
+            report_progress(opts, || ReplayProgress::StepStarted {
+                index,
+                name: bindings.redactor().redact(&steps::name(step)),
+                kind: step.type_name().to_owned(),
+            });
             let mut result = {
                 let mut cx = StepCtx {
                     session: session.as_mut(),
@@ -310,6 +336,9 @@ impl Replayer {
                 error_class,
                 error_message,
             });
+            if let Some(done) = run.steps.last() {
+                report_progress(opts, || ReplayProgress::StepFinished(done.clone()));
+            }
             if let Err(f) = result {
                 if opts.screenshot_on_failure
                     && f.class != ErrorClass::BrowserCrashed
@@ -407,6 +436,14 @@ impl Replayer {
                 Err(f)
             }
         }
+    }
+}
+
+/// Sends one progress report when someone listens; `make` runs only then.
+fn report_progress(opts: &ReplayOptions, make: impl FnOnce() -> ReplayProgress) {
+    if let Some(tx) = &opts.progress {
+        // A listener that went away (a closed window) must not stop the run.
+        let _ = tx.send(make());
     }
 }
 

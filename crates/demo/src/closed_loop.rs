@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sightline_api::live::LiveSlos;
+use sightline_api::slo::live::LiveSlos;
 use sightline_browser::SecretSource;
 use sightline_demo_shop::{ScaledClock, Scenario, ShopConfig};
 use sightline_runner::{Project, RunnerEvent, RunnerHandle, RunnerOptions, StoreSink};

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
-use sightline_api::live::AlertChange;
+use sightline_api::slo::live::AlertChange;
 use sightline_core::{Outcome, Run};
 
 /// Failures kept for the view.

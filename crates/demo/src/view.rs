@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use sightline_api::live::LiveSlos;
+use sightline_api::slo::live::LiveSlos;
 use sightline_slo::prometheus::prom_duration;
 
 use crate::slos::demo_policy;
@@ -68,7 +68,7 @@ pub fn render(
         }
         let open: Vec<_> = timeline.alerts.iter().filter(|a| a.slo == s.name).fold(
             Vec::new(),
-            |mut acc: Vec<&sightline_api::live::AlertChange>, a| {
+            |mut acc: Vec<&sightline_api::slo::live::AlertChange>, a| {
                 acc.retain(|x| x.rule != a.rule);
                 if a.change == "firing" {
                     acc.push(a);

@@ -1,21 +1,20 @@
 // The UI's only door to the desktop shell.
 //
 // Nothing outside ui/src/ipc/ may import `@tauri-apps/*` (src/ipc-boundary.test.ts
-// enforces it): views call `call()` through data hooks, so they can be tested
-// with this module mocked and never depend on Tauri directly.
+// enforces it): views call `call()` and `stream()` through data hooks, so they
+// can be tested with this module replaced and never depend on Tauri directly.
 //
 // Command names and their request/response types come from the Rust contract
 // (`ipc_contract!` in crates/api) through the generated files in ./bindings.
-import { invoke, isTauri } from "@tauri-apps/api/core";
+import { Channel, invoke, isTauri } from "@tauri-apps/api/core";
 
 import type { ErrorCode } from "./bindings/ErrorCode";
-import type { IpcContract } from "./bindings/contract";
+import type { IpcContract, IpcStreams } from "./bindings/contract";
 import type { IpcError } from "./bindings/IpcError";
 
-export type { AppInfo } from "./bindings/AppInfo";
-export type { AppInfoRequest } from "./bindings/AppInfoRequest";
-export type { ErrorCode } from "./bindings/ErrorCode";
-export type { IpcContract } from "./bindings/contract";
+// Every type the engine sends or takes, generated from the Rust types.
+export type * from "./bindings";
+export type { IpcContract, IpcStreams } from "./bindings/contract";
 export { IPC_COMMANDS } from "./bindings/contract";
 
 /** The name of an IPC command. */
@@ -24,6 +23,15 @@ export type CommandName = keyof IpcContract;
 export type CommandRequest<K extends CommandName> = IpcContract[K]["request"];
 /** What command `K` answers. */
 export type CommandResponse<K extends CommandName> = IpcContract[K]["response"];
+
+/** The name of an IPC stream. */
+export type StreamName = keyof IpcStreams;
+/** What stream `K` takes. */
+export type StreamRequest<K extends StreamName> = IpcStreams[K]["request"];
+/** What stream `K` answers at once. */
+export type StreamResponse<K extends StreamName> = IpcStreams[K]["response"];
+/** What stream `K` then pushes. */
+export type StreamEvent<K extends StreamName> = IpcStreams[K]["event"];
 
 /**
  * Why a call failed: an engine error code from the Rust side, or one of two
@@ -53,22 +61,50 @@ function isIpcError(value: unknown): value is IpcError {
   );
 }
 
+function outsideTheApp(): CallError {
+  return new CallError(
+    "no_desktop",
+    "This page is running outside the Sightline app, so it cannot reach the engine.",
+  );
+}
+
+function asCallError(err: unknown): CallError {
+  if (err instanceof CallError) return err;
+  if (isIpcError(err)) return new CallError(err.code, err.message);
+  return new CallError("unexpected", String(err));
+}
+
 /** Calls command `name` of the desktop shell with `request`. */
 export async function call<K extends CommandName>(
   name: K,
   request: CommandRequest<K>,
 ): Promise<CommandResponse<K>> {
-  if (!isTauri()) {
-    throw new CallError(
-      "no_desktop",
-      "This page is running outside the Sightline app, so it cannot reach the engine.",
-    );
-  }
+  if (!isTauri()) throw outsideTheApp();
   try {
     // Every adapter in src-tauri takes its request as the argument `req`.
     return await invoke<CommandResponse<K>>(name, { req: request });
   } catch (err) {
-    if (isIpcError(err)) throw new CallError(err.code, err.message);
-    throw new CallError("unexpected", String(err));
+    throw asCallError(err);
+  }
+}
+
+/**
+ * Starts stream `name`: answers like a command, then calls `onEvent` with
+ * every event the engine pushes. The events travel over a Tauri channel,
+ * which needs no permission beyond the command itself.
+ */
+export async function stream<K extends StreamName>(
+  name: K,
+  request: StreamRequest<K>,
+  onEvent: (event: StreamEvent<K>) => void,
+): Promise<StreamResponse<K>> {
+  if (!isTauri()) throw outsideTheApp();
+  const channel = new Channel<StreamEvent<K>>();
+  channel.onmessage = onEvent;
+  try {
+    // The adapters name the channel argument `on_event` (camelCase in JS).
+    return await invoke<StreamResponse<K>>(name, { req: request, onEvent: channel });
+  } catch (err) {
+    throw asCallError(err);
   }
 }

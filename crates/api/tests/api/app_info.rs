@@ -51,6 +51,50 @@ fn the_request_and_response_have_the_wire_shape_the_ui_expects() {
             "version": env!("CARGO_PKG_VERSION"),
             "db_path": path.to_string_lossy(),
             "schema_version": null,
+            "project_dir": ".",
+            "start_view": null,
+            "recorder_available": false,
         })
     );
+}
+
+#[test]
+fn the_start_view_and_project_are_the_callers_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = ApiContext::new(dir.path().join("s.db"))
+        .with_project(dir.path())
+        .with_start_view(Some("overview".into()));
+    let info = app_info(&ctx, AppInfoRequest::default()).unwrap();
+    assert_eq!(info.start_view.as_deref(), Some("overview"));
+    assert_eq!(info.project_dir, dir.path().to_string_lossy());
+    // An empty choice is no choice.
+    let ctx = ctx.with_start_view(Some(String::new()));
+    assert_eq!(
+        app_info(&ctx, AppInfoRequest::default())
+            .unwrap()
+            .start_view,
+        None
+    );
+}
+
+#[test]
+fn ui_ready_answers_whether_or_not_a_report_was_asked_for() {
+    use sightline_api::{UiReadyRequest, ui_ready};
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = ApiContext::new(dir.path().join("s.db"));
+    ui_ready(
+        &ctx,
+        UiReadyRequest {
+            view: "overview".into(),
+        },
+    )
+    .unwrap();
+    let ctx = ctx.with_ready_report(std::time::Instant::now());
+    ui_ready(
+        &ctx,
+        UiReadyRequest {
+            view: "overview\n; rm -rf".into(),
+        },
+    )
+    .unwrap();
 }

@@ -1,6 +1,15 @@
-//! Integration tests of the API surface, one module per source module.
+//! Integration tests of the API surface, one module per source module, each
+//! against real temp project folders and SQLite files (`fixture`).
 
 mod app_info;
 mod bindings;
 mod error;
+mod fixture;
+mod journeys;
 mod live;
+mod live_slos;
+mod overview;
+mod replay;
+mod runs;
+mod settings;
+mod slo_editor;

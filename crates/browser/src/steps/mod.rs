@@ -164,10 +164,10 @@ pub(crate) fn waits_for_navigation(step: &Step) -> bool {
             .is_some_and(|e| !e.is_empty())
 }
 
-/// A short name for step tables: the title, or the kind and its target.
 /// The name a step is stored under: its title, else its type and target
 /// (`click [data-testid=pay]`, `navigate /cart`), at most 60 characters of
-/// detail.
+/// detail. Stored runs carry this name, so SLO step filters and the app match
+/// on it.
 pub fn name(step: &Step) -> String {
     if let Some(t) = &step.meta().title {
         return t.clone();

@@ -7,6 +7,7 @@ mod crash;
 mod har;
 mod isolation;
 mod pages;
+mod progress;
 mod recorder;
 mod secrets;
 mod server;

@@ -75,3 +75,18 @@ impl Store {
         insert(self.conn(), event)
     }
 }
+
+/// Deploy events with `from_ms <= at_ms < to_ms`, oldest first: the markers
+/// on the app's time charts.
+pub fn deploys_between(conn: &Connection, from_ms: i64, to_ms: i64) -> Result<Vec<Event>> {
+    Ok(between(conn, from_ms, to_ms)?
+        .into_iter()
+        .filter(|e| matches!(e.kind, EventKind::Deploy(_)))
+        .collect())
+}
+
+/// How many events are stored, for the app's change watcher: a new event
+/// moves it whatever its `at_ms`.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?)
+}

@@ -6,6 +6,7 @@ pub mod artifacts;
 pub mod events;
 pub mod logs;
 pub mod metrics;
+pub mod run_list;
 pub mod runs;
 pub mod sli;
 pub mod spans;

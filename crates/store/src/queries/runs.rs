@@ -150,12 +150,13 @@ fn reclassify(path: &std::path::Path, e: StoreError) -> StoreError {
     }
 }
 
-const RUN_COLUMNS: &str = "id, journey, journey_version, region, runner_id, attempt, is_final,
+pub(crate) const RUN_COLUMNS: &str =
+    "id, journey, journey_version, region, runner_id, attempt, is_final,
     started_at_ms, duration_ms, outcome, error_class, error_message, trace_id, release_id,
     simulated, retry_of";
 
 /// A stored row before decoding, so decode errors can name their column.
-struct RawRun {
+pub(crate) struct RawRun {
     id: Vec<u8>,
     journey: String,
     journey_version: String,
@@ -174,7 +175,7 @@ struct RawRun {
     retry_of: Option<Vec<u8>>,
 }
 
-fn raw_run(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRun> {
+pub(crate) fn raw_run(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRun> {
     Ok(RawRun {
         id: r.get(0)?,
         journey: r.get(1)?,
@@ -195,7 +196,7 @@ fn raw_run(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRun> {
     })
 }
 
-fn decode_run(raw: RawRun, steps: Vec<StepResult>) -> Result<Run> {
+pub(crate) fn decode_run(raw: RawRun, steps: Vec<StepResult>) -> Result<Run> {
     Ok(Run {
         id: RunId::from_bytes(id_bytes("runs", "id", raw.id)?),
         journey: raw.journey,

@@ -16,4 +16,18 @@ db_path: string,
  * The database's schema version (its newest migration, e.g.
  * `20261125100000`); `null` while the file does not exist yet.
  */
-schema_version: number | null, };
+schema_version: number | null, 
+/**
+ * The project folder (`slos/`, `journeys/`, `sightline.toml`).
+ */
+project_dir: string, 
+/**
+ * The view to open first when the caller chose one (`--view`,
+ * `SIGHTLINE_VIEW`), e.g. `overview`.
+ */
+start_view: string | null, 
+/**
+ * Whether the journey recorder exists in this build. It does not yet:
+ * the app shows Record disabled and says so rather than faking it.
+ */
+recorder_available: boolean, };

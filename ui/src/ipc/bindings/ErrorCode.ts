@@ -4,4 +4,4 @@
  * Stable error codes. The UI branches on these, never on messages, so a
  * message can be reworded freely while a code never changes meaning.
  */
-export type ErrorCode = "invalid_request" | "database_refused" | "database_failed" | "bad_input";
+export type ErrorCode = "invalid_request" | "database_refused" | "database_failed" | "bad_input" | "not_found" | "busy" | "keyring_unavailable" | "write_failed" | "browser_failed";

@@ -1,56 +1,69 @@
-import { cleanup, render, screen, within } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/preact";
 import { afterEach, describe, expect, it } from "vitest";
 
 import { CallError } from "../../ipc";
 import { AppShell } from "./AppShell";
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  window.location.hash = "";
+});
 
-const info = { version: "0.1.0", db_path: "/home/ana/.local/share/sightline/sightline.db" };
+const info = {
+  version: "0.1.0",
+  db_path: "/home/ana/.local/share/sightline/sightline.db",
+  project_dir: "/home/ana/shop",
+  start_view: null,
+  recorder_available: false,
+};
 
 describe("AppShell", () => {
-  it("shows the title, the version and the database once app_info answers", () => {
-    render(<AppShell appInfo={{ state: "ready", data: { ...info, schema_version: 4 } }} />);
-
+  it("shows the version, the database and the project once app_info answers", () => {
+    render(
+      <AppShell appInfo={{ state: "ready", data: { ...info, schema_version: 4 } }} current="overview">
+        <p>view</p>
+      </AppShell>,
+    );
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Sightline");
     expect(screen.getByLabelText("version").textContent).toBe("v0.1.0");
     const status = screen.getByRole("status");
     expect(within(status).getByText(info.db_path).tagName).toBe("CODE");
     expect(status.textContent).toContain("schema v4");
+    expect(status.textContent).toContain("/home/ana/shop");
   });
 
-  it("says the database is not created yet when it has no schema version", () => {
-    render(<AppShell appInfo={{ state: "ready", data: { ...info, schema_version: null } }} />);
-    expect(screen.getByRole("status").textContent).toContain("not created yet");
-  });
-
-  it("shows the empty state when there is no view", () => {
-    render(<AppShell appInfo={{ state: "ready", data: { ...info, schema_version: 1 } }} />);
-    expect(screen.getByRole("heading", { level: 2 }).textContent).toBe("Nothing to show yet");
-  });
-
-  it("shows a view instead of the empty state when given one", () => {
+  it("marks the current view in the navigation; the run viewer belongs to Journeys", () => {
     render(
-      <AppShell appInfo={{ state: "loading" }}>
-        <p>a view</p>
+      <AppShell appInfo={{ state: "loading" }} current="runs">
+        <p>run</p>
       </AppShell>,
     );
-    expect(screen.getByText("a view")).toBeTruthy();
-    expect(screen.queryByText("Nothing to show yet")).toBeNull();
+    const current = screen.getByRole("link", { current: "page" });
+    expect(current.textContent).toBe("Journeys");
+    expect(screen.getByRole("status").textContent).toBe("Connecting to the engine…");
   });
 
-  it("says it is connecting while app_info loads, with no version yet", () => {
-    render(<AppShell appInfo={{ state: "loading" }} />);
-    expect(screen.getByRole("status").textContent).toBe("Connecting to the engine…");
-    expect(screen.queryByLabelText("version")).toBeNull();
+  it("jumps to a view with Alt and its number", () => {
+    render(
+      <AppShell appInfo={{ state: "loading" }} current="overview">
+        <p>v</p>
+      </AppShell>,
+    );
+    fireEvent.keyDown(window, { key: "4", altKey: true });
+    expect(window.location.hash).toBe("#/settings");
+    fireEvent.keyDown(window, { key: "2", altKey: true });
+    expect(window.location.hash).toBe("#/journeys");
+    fireEvent.keyDown(window, { key: "3" });
+    expect(window.location.hash).toBe("#/journeys");
   });
 
   it("explains an engine failure by its code and message", () => {
     const error = new CallError("no_desktop", "This page is running outside the Sightline app.");
-    render(<AppShell appInfo={{ state: "error", error }} />);
-    expect(screen.getByRole("status").textContent).toBe("Engine unavailable (no_desktop)");
-    expect(screen.getByText(/could not reach its engine/).textContent).toContain(
-      "running outside the Sightline app",
+    render(
+      <AppShell appInfo={{ state: "error", error }} current="overview">
+        <p>v</p>
+      </AppShell>,
     );
+    expect(screen.getByRole("status").textContent).toContain("Engine unavailable (no_desktop)");
   });
 });

@@ -1,19 +1,43 @@
 import type { ComponentChildren } from "preact";
+import { useEffect } from "preact/hooks";
 
 import type { Loadable } from "../../data/useCommand";
 import type { AppInfo } from "../../ipc";
+import { href, mainRoute, navigate, type ViewName, VIEWS } from "../../router";
 
 export interface AppShellProps {
   /** Which Sightline is running and on which database, as it loads. */
   appInfo: Loadable<AppInfo>;
-  /** The current view; the empty state when there is none. */
-  children?: ComponentChildren;
+  /** The view in front, for the navigation's current item. */
+  current: ViewName;
+  /** The current view. */
+  children: ComponentChildren;
 }
 
-/** The frame around every view: the title bar, the view, and a status line. */
-export function AppShell({ appInfo, children }: AppShellProps) {
+/** Alt+1…4 jump to the main views from anywhere (not while typing). */
+function useViewShortcuts() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const target = VIEWS.find((v) => v.key === e.key);
+      if (!target) return;
+      e.preventDefault();
+      navigate(mainRoute(target.view));
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+}
+
+/** The frame around every view: navigation, the view, and a status line. */
+export function AppShell({ appInfo, current, children }: AppShellProps) {
+  useViewShortcuts();
+  const shown = current === "runs" ? "journeys" : current;
   return (
     <div class="shell">
+      <a class="skip-link" href="#main">
+        Skip to the view
+      </a>
       <header class="shell-header">
         <h1>Sightline</h1>
         {appInfo.state === "ready" && (
@@ -22,29 +46,29 @@ export function AppShell({ appInfo, children }: AppShellProps) {
           </span>
         )}
       </header>
-      <main class="shell-main">{children ?? <EmptyState appInfo={appInfo} />}</main>
+      <nav class="shell-nav" aria-label="Views">
+        <ul>
+          {VIEWS.map((v) => (
+            <li key={v.view}>
+              <a
+                href={href(mainRoute(v.view))}
+                aria-current={shown === v.view ? "page" : undefined}
+                aria-keyshortcuts={`Alt+${v.key}`}
+                title={`${v.label} (Alt+${v.key})`}
+              >
+                {v.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main class="shell-main" id="main" tabIndex={-1}>
+        {children}
+      </main>
       <footer class="shell-status" role="status">
         <StatusLine appInfo={appInfo} />
       </footer>
     </div>
-  );
-}
-
-function EmptyState({ appInfo }: { appInfo: Loadable<AppInfo> }) {
-  return (
-    <section class="empty-state" aria-labelledby="empty-title">
-      <h2 id="empty-title">Nothing to show yet</h2>
-      {appInfo.state === "error" ? (
-        <p>
-          Sightline could not reach its engine: {appInfo.error.message}
-        </p>
-      ) : (
-        <p>
-          This is the first build of the workbench. Journeys, SLOs and runs will appear here once
-          the database holds them.
-        </p>
-      )}
-    </section>
   );
 }
 
@@ -53,13 +77,18 @@ function StatusLine({ appInfo }: { appInfo: Loadable<AppInfo> }) {
     case "loading":
       return <span>Connecting to the engine…</span>;
     case "error":
-      return <span class="status-error">Engine unavailable ({appInfo.error.code})</span>;
+      return (
+        <span class="status-error">
+          Engine unavailable ({appInfo.error.code}): {appInfo.error.message}
+        </span>
+      );
     case "ready": {
-      const { db_path, schema_version } = appInfo.data;
+      const { db_path, schema_version, project_dir } = appInfo.data;
       return (
         <span>
           Database <code>{db_path}</code> ·{" "}
-          {schema_version === null ? "not created yet" : `schema v${schema_version}`}
+          {schema_version === null ? "not created yet" : `schema v${schema_version}`} · project{" "}
+          <code>{project_dir}</code>
         </span>
       );
     }

@@ -1,0 +1,183 @@
+//! The Overview view: every SLO with its live status (compliance, budget,
+//! burn rates over 1 h, 6 h and 3 d, alert state, regions), its burn-down and
+//! burn-rate series, the deploys to mark on those charts, and the alerts that
+//! are firing now, listed first so nobody misses them.
+//!
+//! The numbers are [`crate::slo::evaluate`]'s, the same as
+//! `sightline slo status`, at the request's `at_ms` (now by default).
+
+use serde::{Deserialize, Serialize};
+use sightline_core::EventKind;
+use sightline_slo::DAY_MS;
+use sightline_store::Store;
+use sightline_store::queries::events;
+use ts_rs::TS;
+
+use crate::slo::series::{self, BurnSeries, ChartPoint};
+use crate::slo::status::StatusJson;
+use crate::{ApiContext, ApiError};
+
+/// Asks for the Overview.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OverviewRequest {
+    /// Evaluate at this time, Unix ms; now when absent.
+    pub at_ms: Option<i64>,
+}
+
+/// Everything the Overview shows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Overview {
+    /// When the numbers were evaluated, Unix ms.
+    pub at_ms: i64,
+    /// The SLO folder read, relative to the project when inside it.
+    pub slos_dir: String,
+    /// Whether that folder exists (the empty state says to create it).
+    pub slos_dir_exists: bool,
+    /// Every SLO, in folder order.
+    pub slos: Vec<SloOverview>,
+    /// Every alert rule firing now, pages first, then the oldest first.
+    pub firing: Vec<FiringAlert>,
+    /// Deploys from the start of the longest chart to `at_ms`, oldest first.
+    pub deploys: Vec<DeployMarker>,
+}
+
+/// One SLO on the Overview.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SloOverview {
+    /// The numbers, in `slo status --json`'s shape.
+    pub status: StatusJson,
+    /// What it protects, in words.
+    pub description: String,
+    /// Budget left over the current window (the last point is
+    /// `status.budget.remaining_fraction`).
+    pub burn_down: Vec<ChartPoint>,
+    /// 1 h, 6 h and 3 d burn rates over the last three days.
+    pub burn_rates: BurnSeries,
+}
+
+/// An alert rule firing now.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FiringAlert {
+    /// The SLO.
+    pub slo: String,
+    /// `page` or `ticket`.
+    pub severity: String,
+    /// The rule's long window, e.g. `1h`.
+    pub long_window: String,
+    /// The rule's short window, e.g. `5m`.
+    pub short_window: String,
+    /// The burn-rate threshold the rule fired over.
+    pub threshold: f64,
+    /// The burn rate over the long window now.
+    pub long_burn_rate: Option<f64>,
+    /// Since when it fires, Unix ms.
+    pub since_ms: Option<i64>,
+}
+
+/// A deploy, for the markers on every time chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DeployMarker {
+    /// When, Unix ms.
+    pub at_ms: i64,
+    /// The release id, e.g. `r2026.02.03-17`.
+    pub release_id: String,
+    /// The service deployed.
+    pub service: String,
+    /// The version now running.
+    pub version: String,
+    /// The region, or null for a global rollout.
+    pub region: Option<String>,
+}
+
+/// Deploy markers with `from_ms <= at < to_ms`, oldest first; none when the
+/// database does not exist yet.
+pub(crate) fn deploy_markers(
+    ctx: &ApiContext,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<Vec<DeployMarker>, ApiError> {
+    if !ctx.db_path().exists() {
+        return Ok(Vec::new());
+    }
+    let store = Store::open_read_only(ctx.db_path())?;
+    Ok(events::deploys_between(store.conn(), from_ms, to_ms)?
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Deploy(d) => Some(DeployMarker {
+                at_ms: e.at_ms,
+                release_id: d.release_id,
+                service: d.service,
+                version: d.version,
+                region: d.region,
+            }),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The Overview at `req.at_ms` (now by default).
+pub fn overview(ctx: &ApiContext, req: OverviewRequest) -> Result<Overview, ApiError> {
+    let at_ms = req.at_ms.unwrap_or_else(|| ctx.now_ms());
+    let dir = ctx.slos_dir();
+    let slos_dir = crate::project::relative(ctx.project_dir(), &dir);
+    if !dir.is_dir() {
+        return Ok(Overview {
+            at_ms,
+            slos_dir,
+            slos_dir_exists: false,
+            slos: Vec::new(),
+            firing: Vec::new(),
+            deploys: Vec::new(),
+        });
+    }
+    let loaded = crate::slo::load_slos(&dir)?;
+    let descriptions: Vec<String> = loaded
+        .iter()
+        .map(|l| l.config.definition.description.clone())
+        .collect();
+    let configs = loaded.into_iter().map(|l| l.config).collect();
+    let (engine, docs) = crate::slo::evaluate(ctx.db_path(), &ctx.journeys_dir(), configs, at_ms)?;
+
+    let mut firing = Vec::new();
+    let mut slos = Vec::with_capacity(docs.len());
+    let mut charts_from = at_ms - 3 * DAY_MS;
+    for (status, description) in docs.into_iter().zip(descriptions) {
+        charts_from = charts_from.min(status.window.start_ms);
+        for a in status.alerts.iter().filter(|a| a.state == "firing") {
+            // The rule's own long window, which need not be a standard one.
+            let long_burn_rate = engine
+                .configs()
+                .find(|c| c.definition.name == status.name)
+                .and_then(|c| c.policy.rules.get(a.rule))
+                .and_then(|r| engine.burn_rate(&status.name, at_ms, r.long_window_ms).ok())
+                .and_then(|b| b.rate);
+            firing.push(FiringAlert {
+                slo: status.name.clone(),
+                severity: a.severity.to_owned(),
+                long_window: a.long_window.clone(),
+                short_window: a.short_window.clone(),
+                threshold: a.threshold,
+                long_burn_rate,
+                since_ms: a.since_ms,
+            });
+        }
+        let burn_down = series::burn_down(&engine, &status, at_ms)?;
+        let burn_rates = series::burn_series(&engine, &status.name, at_ms)?;
+        slos.push(SloOverview {
+            status,
+            description,
+            burn_down,
+            burn_rates,
+        });
+    }
+    firing.sort_by_key(|f| (f.severity != "page", f.since_ms));
+    let deploys = deploy_markers(ctx, charts_from, at_ms + 1)?;
+    Ok(Overview {
+        at_ms,
+        slos_dir,
+        slos_dir_exists: true,
+        slos,
+        firing,
+        deploys,
+    })
+}

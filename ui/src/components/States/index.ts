@@ -1,0 +1,1 @@
+export { EmptyState, ErrorState, Loading } from "./States";
