@@ -66,7 +66,12 @@ fn which(name: &str) -> Option<PathBuf> {
 
 fn screenshot_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        || {
+            Path::new(
+                &std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+            )
+            .join("../target")
+        },
         PathBuf::from,
     );
     let dir = target.join("e2e-screenshots");
@@ -168,7 +173,8 @@ async fn run(driver: &Path, native: &Path) {
     .expect("demo shop");
     let shop_url = shop.frontend_url("eu-west-1").unwrap().to_owned();
     let demo = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../journeys/demo/browse-search.yaml"),
+        Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("../journeys/demo/browse-search.yaml"),
     )
     .unwrap();
     let project = fixture::prepare(&shop_url, &demo, sightline_api::system_now_ms());
@@ -296,7 +302,10 @@ async fn overview(s: &Session, ctx: &ApiContext) -> Option<f64> {
     assert!(s.text(&banner).await.contains("checkout-availability"));
     let path = shoot(s, "overview").await;
     if std::env::var("SIGHTLINE_BLESS").is_ok_and(|v| v == "1") {
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/images/overview.png");
+        let docs = Path::new(
+            &std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+        )
+        .join("../docs/images/overview.png");
         std::fs::copy(&path, &docs).unwrap();
         eprintln!("updated {}", docs.display());
     }

@@ -7,7 +7,8 @@ use sightline_api::bindings::write_typescript_bindings;
 
 /// Where the UI keeps the committed bindings.
 fn committed_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/ipc/bindings")
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("../../ui/src/ipc/bindings")
 }
 
 /// Every `.ts` file directly in `dir`, by name.

@@ -40,10 +40,12 @@ fn replay_now_pushes_every_step_live_and_stores_the_run() {
     let url = shop.frontend_url("eu-west-1").unwrap().to_owned();
 
     let p = Project::new();
-    let journey = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../journeys/demo/browse-search.yaml"
-    ))
+    let journey = std::fs::read_to_string(
+        std::path::Path::new(
+            &std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+        )
+        .join("../../journeys/demo/browse-search.yaml"),
+    )
     .unwrap();
     write(p.root(), "journeys/demo/browse-search.yaml", &journey);
     write(

@@ -12,9 +12,11 @@ use sightline_store::{Store, TelemetryBatch};
 use crate::{sightline, stderr};
 
 fn fixture(rel: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures")
-        .join(rel);
+    let p = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../../shared/fixtures")
+    .join(rel);
     if p.exists() {
         Some(p)
     } else {

@@ -31,7 +31,9 @@ async fn checkout_journey_replays_green_and_fails_under_the_payment_fault() {
         eprintln!("skipped: {} is absent", launch.executable.display());
         return;
     }
-    let journeys = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../journeys/demo"));
+    let journeys =
+        Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("../../journeys/demo");
     let checkout =
         sightline_journeys::load(&journeys.join("checkout.yaml")).expect("journey loads");
     let api =
@@ -93,7 +95,9 @@ async fn checkout_journey_replays_green_and_fails_under_the_payment_fault() {
 /// code reaches the stored run.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_totp_login_replays_green_and_keeps_seed_and_code_out_of_the_store() {
-    let journeys = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../journeys/demo"));
+    let journeys =
+        Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("../../journeys/demo");
     let journey =
         sightline_journeys::load(&journeys.join("login-totp.yaml")).expect("journey loads");
     let shop = shop(&["us-east-1"]).await;

@@ -4,11 +4,9 @@ use std::path::Path;
 
 use sightline_demo_shop::{ScaledClock, Scenario};
 
-fn scenarios_dir() -> &'static Path {
-    Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../datasets/scenarios"
-    ))
+fn scenarios_dir() -> std::path::PathBuf {
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("../../datasets/scenarios")
 }
 
 #[test]

@@ -50,13 +50,13 @@ async fn a_browser_killed_mid_run_is_an_error_and_the_next_run_passes() {
     );
     let (db, sink) = store_sink(dir.path());
     let handle = sightline_runner::start(p, sink, options(2));
-    // Wait for the first browser, let the slow navigation begin, then kill it.
+    // Wait until the slow navigation is in flight (the page server has the
+    // request), then kill the browser: the kill lands mid-step on any load.
     let mut killed = false;
-    for _ in 0..100 {
+    for _ in 0..300 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         let pids = my_chromiums();
-        if !pids.is_empty() {
-            tokio::time::sleep(Duration::from_millis(1200)).await;
+        if !pids.is_empty() && site.slow_hits.load(std::sync::atomic::Ordering::SeqCst) > 0 {
             for pid in pids {
                 let st = std::process::Command::new("kill")
                     .args(["-9", &pid.to_string()])

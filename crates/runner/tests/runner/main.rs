@@ -10,6 +10,7 @@ mod push;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::Router;
@@ -24,6 +25,9 @@ use sightline_store::Store;
 pub struct Site {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
+    /// How many `/slow` requests have arrived (counted when they arrive,
+    /// before the answer), so a test can act while a navigation is in flight.
+    pub slow_hits: Arc<AtomicUsize>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -34,6 +38,8 @@ struct Slow {
 
 /// `/` is a small page; `/slow?ms=N` answers after N ms.
 pub async fn site() -> Site {
+    let slow_hits = Arc::new(AtomicUsize::new(0));
+    let hits = slow_hits.clone();
     let app = Router::new()
         .route(
             "/",
@@ -43,9 +49,12 @@ pub async fn site() -> Site {
         )
         .route(
             "/slow",
-            get(|Query(q): Query<Slow>| async move {
-                tokio::time::sleep(Duration::from_millis(q.ms)).await;
-                Html("<!doctype html><title>Slow</title><h1 id=title>Slow page</h1>")
+            get(move |Query(q): Query<Slow>| {
+                hits.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    tokio::time::sleep(Duration::from_millis(q.ms)).await;
+                    Html("<!doctype html><title>Slow</title><h1 id=title>Slow page</h1>")
+                }
             }),
         );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -59,7 +68,11 @@ pub async fn site() -> Site {
             .await
             .unwrap();
     });
-    Site { url, _stop: tx }
+    Site {
+        url,
+        slow_hits,
+        _stop: tx,
+    }
 }
 
 /// Writes `files` (name, text) and `sightline.toml` into `dir`, then loads it.

@@ -78,7 +78,10 @@ fn errors_name_the_line_or_the_field() {
 
 #[test]
 fn the_repository_demo_project_loads() {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../sightline.toml");
+    let file = std::path::Path::new(
+        &std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../sightline.toml");
     let p = Project::load(&file).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(p.regions.len(), 3);
     assert_eq!(p.schedules.len(), 4);

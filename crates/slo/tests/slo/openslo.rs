@@ -9,7 +9,9 @@ use crate::common::*;
 
 #[test]
 fn every_spec_example_imports() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/openslo/");
+    let dir =
+        Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("../../../shared/fixtures/openslo/");
     if !dir.exists() {
         eprintln!("SKIPPED: {} is absent", dir.display());
         return;
