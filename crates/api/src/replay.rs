@@ -165,7 +165,6 @@ pub fn replay(
     std::thread::Builder::new()
         .name("sightline-replay".into())
         .spawn(move || {
-            let _guard = guard;
             let opts = ReplayOptions {
                 base_url,
                 region: Region::new(region),
@@ -180,6 +179,9 @@ pub fn replay(
                     message: e.to_string(),
                 },
             };
+            // Free the slot before saying so: whoever hears "finished" may
+            // start the next replay at once.
+            drop(guard);
             sink(event);
         })
         .map_err(|e| ApiError::Busy(format!("could not start the replay thread: {e}")))?;
