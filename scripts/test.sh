@@ -37,8 +37,9 @@ fi
 
 say "end to end: the app in a real window (Xvfb, tauri-driver, WebKitWebDriver)"
 # The test is #[ignore]d in the runs above (it needs a display); here it gets one.
+# --workspace keeps the features of the runs above, so nothing is rebuilt.
 PATH="$HOME/.cargo/bin:$PATH" xvfb-run -a -s "-screen 0 1440x900x24" \
-  cargo test -p sightline-app --test e2e --locked -- --ignored --nocapture
+  cargo test --workspace --test e2e --locked -- --ignored --nocapture
 
 say "cargo doc (warnings denied)"
 # The desktop shell is left out: documenting it would check all of Tauri again.

@@ -52,7 +52,8 @@ pub enum Command {
     /// A remote runner: run one region's journeys and push the results to a
     /// workbench (`sightline serve`), spooling them locally while it is away.
     Runner(RunnerArgs),
-    /// The workbench server: takes runs pushed by remote runners.
+    /// The workbench server: takes runs pushed by remote runners, OTLP traces,
+    /// logs and metrics (HTTP and gRPC) and deploy webhooks.
     Serve(ServeArgs),
     /// The closed-loop demo: the demo shop in three regions, a runner per
     /// region in headless Chromium, live SLOs, and a bad release that burns
@@ -235,6 +236,20 @@ pub struct ServeArgs {
         value_name = "TOKEN"
     )]
     pub token: Option<String>,
+    /// Where OTLP/gRPC listens (OTLP/HTTP and the deploy webhooks share
+    /// `--addr`); `off` to disable.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:4317")]
+    pub otlp_grpc: String,
+    /// The bearer token OTLP exporters and deploy webhooks must send (better:
+    /// SIGHTLINE_OTLP_TOKEN). Without one, they are accepted unauthenticated,
+    /// as a local Collector would; set one before listening beyond loopback.
+    #[arg(
+        long,
+        env = "SIGHTLINE_OTLP_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub otlp_token: Option<String>,
     /// Stop after this long (e.g. 10m); default: until Ctrl-C or SIGTERM.
     #[arg(long = "for", value_name = "DURATION")]
     pub run_for: Option<String>,

@@ -1,10 +1,15 @@
-//! `sightline serve`: the workbench's network face. Remote runners push their
-//! runs to `POST /v1/runs` with a bearer token; the runs land in the local
-//! database exactly once each.
+//! `sightline serve`: the workbench's network face. On one HTTP address:
+//! remote runners push their runs to `POST /v1/runs` with a bearer token (the
+//! runs land exactly once each); OTLP exporters send traces, logs and metrics
+//! to `/v1/traces`, `/v1/logs`, `/v1/metrics`; CD systems post deploys to the
+//! webhooks of `sightline_telemetry::deploy`. OTLP/gRPC has its own address.
 //!
-//! It prints `listening on http://ADDR` (or `{"listening": "ADDR"}` with
-//! `--json`) once the socket is bound, so scripts can use port 0.
+//! It prints `listening on http://ADDR` then `OTLP/gRPC on ADDR` (or one
+//! `{"listening": "ADDR", "otlp_grpc": "ADDR"}` with `--json`) once the
+//! sockets are bound, so scripts can use port 0. On stop, telemetry already
+//! accepted is committed before the process exits.
 
+use std::future::IntoFuture;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,9 +18,13 @@ use sightline_core::duration::parse_ms;
 use sightline_runner::StoreSink;
 use sightline_runner::ingest::{self, IngestState};
 use sightline_store::Store;
+use sightline_telemetry::{BearerToken, Ingest, IngestConfig, OtlpConfig, OtlpState};
 
 use crate::args::{Cli, ServeArgs};
 use crate::exit::{Code, OK, Refused};
+
+/// How long requests in flight may take to finish once told to stop.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Runs `sightline serve`.
 pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
@@ -41,26 +50,92 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let otlp_store = Store::open(cli.db_path())?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(&args.addr)
             .await
             .with_context(|| format!("--addr {}", args.addr))?;
         let local = listener.local_addr()?;
+        let grpc = if args.otlp_grpc == "off" {
+            None
+        } else {
+            let l = tokio::net::TcpListener::bind(&args.otlp_grpc)
+                .await
+                .with_context(|| format!("--otlp-grpc {}", args.otlp_grpc))?;
+            Some(l)
+        };
+        let grpc_local = grpc.as_ref().map(|l| l.local_addr()).transpose()?;
+        let config = OtlpConfig {
+            http_addr: local,
+            grpc_addr: grpc_local.unwrap_or(local),
+            bearer_token: args.otlp_token.as_deref().map(BearerToken::new),
+            ..OtlpConfig::default()
+        };
+        let ingest = Ingest::start(otlp_store, IngestConfig::default());
+        let otlp = OtlpState::new(ingest.clone(), config);
         if cli.json {
-            crate::output::json(&serde_json::json!({ "listening": local.to_string() }))?;
+            // One line, so a script can read it before the server stops.
+            let line = serde_json::json!({
+                "listening": local.to_string(),
+                "otlp_grpc": grpc_local.map(|a| a.to_string()),
+            });
+            println!("{line}");
         } else {
             println!("listening on http://{local}");
+            match grpc_local {
+                Some(a) => println!("OTLP/gRPC on {a}"),
+                None => println!("OTLP/gRPC off"),
+            }
             if args.token.is_none() {
                 eprintln!("no --token: pushes from runners are refused (401)");
             }
         }
         use std::io::Write;
         std::io::stdout().flush()?;
-        let app = ingest::router(state);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(stop_signal(limit))
-            .await
-            .context("serving")?;
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        let grpc_task = grpc.map(|l| {
+            tokio::spawn(sightline_telemetry::serve_grpc(
+                l,
+                otlp.clone(),
+                stopped(stop_rx.clone()),
+            ))
+        });
+        let app = ingest::router(state).merge(sightline_telemetry::http_router(otlp));
+        let http_task = tokio::spawn(
+            axum::serve(listener, app)
+                .with_graceful_shutdown(stopped(stop_rx))
+                .into_future(),
+        );
+        stop_signal(limit).await;
+        let _ = stop_tx.send(true);
+        // Requests in flight get a grace period; idle keep-alive connections
+        // (an SDK's exporter, a gRPC channel) must not hold the exit forever.
+        let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+            let served = http_task.await;
+            if let Some(t) = grpc_task {
+                match t.await {
+                    Ok(Err(e)) => tracing::warn!(error = %e, "OTLP/gRPC"),
+                    Err(e) => tracing::warn!(error = %e, "OTLP/gRPC task"),
+                    Ok(Ok(())) => {}
+                }
+            }
+            served
+        })
+        .await;
+        match drained {
+            Ok(Ok(Err(e))) => return Err(anyhow::Error::new(e).context("serving")),
+            Ok(Err(e)) => return Err(anyhow::Error::new(e).context("serving")),
+            Ok(Ok(Ok(()))) => {}
+            Err(_) => tracing::info!(
+                grace_s = SHUTDOWN_GRACE.as_secs(),
+                "connections still open after the grace period; closing them"
+            ),
+        }
+        // Commits what was accepted but not yet written, then returns.
+        ingest.shutdown();
         Ok::<_, anyhow::Error>(())
     })?;
     Ok(Code(OK))

@@ -6,6 +6,7 @@ mod journey;
 mod replay;
 mod run;
 mod runs;
+mod serve;
 mod slo;
 mod telemetry;
 
