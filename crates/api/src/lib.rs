@@ -20,9 +20,11 @@
 //! system clock unless the caller passes another), so every number can be
 //! reproduced under test.
 //!
-//! One module per view of the app: [`overview`], [`journeys`], [`runs`] (the
-//! run viewer), [`slo_editor`], [`settings`] (with [`secrets`]); [`live`] and
-//! [`replay`] are the streams.
+//! One module per view of the app: [`mod@overview`], [`mod@journeys`],
+//! [`runs`] (the run viewer), [`slo_editor`], [`mod@settings`] (with
+//! [`secrets`]); [`live`] and [`mod@replay`] are the streams. [`slo`] holds
+//! what the CLI and the demo share: loading SLO files, feeding the engine,
+//! status documents and the live SLOs ([`slo::live`]).
 
 mod app_info;
 pub mod bindings;
