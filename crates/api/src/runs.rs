@@ -169,8 +169,8 @@ pub struct RunDetail {
     pub vitals: Vec<VitalsRow>,
     /// The network table from the run's `har` artifact.
     pub network: NetworkCapture,
-    /// Backend spans of the run's trace, as a waterfall. Empty until span
-    /// storage lands with the telemetry work; the shape is ready for it.
+    /// Backend spans received for the run's trace id, by start time, as a
+    /// waterfall; empty when none arrived (or the run has no trace id).
     pub spans: Vec<SpanRow>,
     /// Every artifact stored with the run.
     pub artifacts: Vec<ArtifactRow>,
@@ -270,6 +270,21 @@ pub struct SpanRow {
     pub error: bool,
 }
 
+impl SpanRow {
+    /// A stored span, its start made relative to the run's.
+    fn of(run_started_at_ms: i64, s: &sightline_core::Span) -> Self {
+        Self {
+            span_id: s.span_id.clone(),
+            parent_span_id: s.parent_span_id.clone(),
+            service: s.service.clone(),
+            name: s.name.clone(),
+            offset_ms: s.start_time_unix_nano / 1_000_000 - run_started_at_ms,
+            duration_ms: s.duration_nano / 1_000_000,
+            error: s.status == sightline_core::SpanStatus::Error,
+        }
+    }
+}
+
 /// An artifact stored with the run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ArtifactRow {
@@ -360,6 +375,13 @@ pub fn run_detail(ctx: &ApiContext, req: RunDetailRequest) -> Result<RunDetail, 
             _ => {}
         }
     }
+    let spans = match run.trace_id.as_deref() {
+        Some(t) => sightline_store::queries::spans::spans_for_trace(store.conn(), t)?
+            .iter()
+            .map(|s| SpanRow::of(run.started_at_ms, s))
+            .collect(),
+        None => Vec::new(),
+    };
     let failed_step = run
         .steps
         .iter()
@@ -380,7 +402,7 @@ pub fn run_detail(ctx: &ApiContext, req: RunDetailRequest) -> Result<RunDetail, 
         console_errors,
         vitals,
         network,
-        spans: Vec::new(),
+        spans,
         artifacts: stored
             .into_iter()
             .map(|a| ArtifactRow {

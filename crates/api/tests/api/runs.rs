@@ -274,3 +274,85 @@ fn unknown_and_malformed_run_ids_are_told_apart() {
         err.message
     );
 }
+
+#[test]
+fn the_detail_has_the_backend_spans_of_the_runs_trace() {
+    use sightline_core::{Span, SpanKind, SpanStatus};
+    use sightline_store::TelemetryBatch;
+    let p = Project::new();
+    let mut failed = run(
+        "checkout",
+        "us-east-1",
+        NOW_MS - 10_000,
+        Outcome::Fail,
+        2_400,
+    );
+    let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    failed.trace_id = Some(trace.into());
+    p.insert(std::slice::from_ref(&failed));
+    let span = |id: &str, parent: Option<&str>, service: &str, start_ms: i64, dur_ms: i64| Span {
+        trace_id: trace.into(),
+        span_id: id.into(),
+        parent_span_id: parent.map(str::to_owned),
+        service: service.into(),
+        name: format!("{service} call"),
+        kind: SpanKind::Server,
+        start_time_unix_nano: (failed.started_at_ms + start_ms) * 1_000_000,
+        duration_nano: dur_ms * 1_000_000,
+        status: SpanStatus::Unset,
+        status_message: None,
+        http_route: None,
+        http_status_code: None,
+        db_system: None,
+        rpc_system: None,
+        rpc_service: None,
+        rpc_method: None,
+        region: None,
+        service_version: None,
+        pod: None,
+        attributes: Default::default(),
+    };
+    let mut pay = span(
+        "00000000000000b2",
+        Some("00000000000000a1"),
+        "payment",
+        120,
+        2_000,
+    );
+    pay.status = SpanStatus::Error;
+    let mut other = span("00000000000000c3", None, "catalog", 0, 5);
+    other.trace_id = "0af7651916cd43dd8448eb211c80319c".into();
+    let spans = vec![
+        span("00000000000000a1", None, "frontend", 100, 2_100),
+        pay,
+        other,
+    ];
+    p.store()
+        .insert_telemetry(&[&TelemetryBatch::Spans(spans)], NOW_MS)
+        .unwrap();
+
+    let d = run_detail(
+        &p.ctx,
+        RunDetailRequest {
+            run_id: failed.id.to_string(),
+        },
+    )
+    .unwrap();
+    let got: Vec<_> = d
+        .spans
+        .iter()
+        .map(|s| (s.service.as_str(), s.offset_ms, s.duration_ms, s.error))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("frontend", 100, 2_100, false),
+            ("payment", 120, 2_000, true)
+        ],
+        "only this trace's spans, by start, relative to the run"
+    );
+    assert_eq!(
+        d.spans[1].parent_span_id.as_deref(),
+        Some("00000000000000a1")
+    );
+}

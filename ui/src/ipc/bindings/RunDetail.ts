@@ -53,8 +53,8 @@ vitals: Array<VitalsRow>,
  */
 network: NetworkCapture, 
 /**
- * Backend spans of the run's trace, as a waterfall. Empty until span
- * storage lands with the telemetry work; the shape is ready for it.
+ * Backend spans received for the run's trace id, by start time, as a
+ * waterfall; empty when none arrived (or the run has no trace id).
  */
 spans: Array<SpanRow>, 
 /**
