@@ -286,6 +286,21 @@ pub async fn run(
                 timeline.alerts.extend(live.tick(&store, now)?);
                 for d in state.releases.events().into_iter().skip(seen_deploys) {
                     seen_deploys += 1;
+                    // Stored as a deploy event, so the app's charts mark it
+                    // and attribution can line it up with the burn.
+                    let event = sightline_core::Event {
+                        id: sightline_core::EventId::new(d.time_ms, &mut rand::rng()),
+                        at_ms: d.time_ms,
+                        source: "demo-shop".into(),
+                        kind: sightline_core::EventKind::Deploy(sightline_core::DeployEvent {
+                            release_id: d.release_id.clone(),
+                            service: d.service.clone(),
+                            version: d.version.clone(),
+                            region: Some(d.region.clone()),
+                            commit: None,
+                        }),
+                    };
+                    store.insert_event(&event)?;
                     timeline.deploys.push(Deploy {
                         at_ms: d.time_ms,
                         release_id: d.release_id,

@@ -99,6 +99,14 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         )
         .unwrap();
     assert!(episodes >= 1);
+    let deploys: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'deploy' AND service = 'payment' AND region = 'us-east-1' AND payload LIKE '%payment@2.4.1%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(deploys, 1, "the bad release is stored as a deploy event");
 
     // The report names all of it.
     let md = std::fs::read_to_string(demo_dir.join("report.md")).unwrap();
