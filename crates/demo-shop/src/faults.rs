@@ -171,6 +171,18 @@ struct ActiveFault {
     cpu_stop: Option<Arc<AtomicBool>>,
 }
 
+impl ActiveFault {
+    /// Restarts so far: one at the start, then one per period (restart storms only).
+    fn restarts(&self) -> u64 {
+        match self.spec.kind {
+            FaultKind::RestartStorm { period_ms, .. } => {
+                self.started.elapsed().as_millis() as u64 / period_ms.max(1) + 1
+            }
+            _ => 0,
+        }
+    }
+}
+
 impl Drop for ActiveFault {
     fn drop(&mut self) {
         if let Some(stop) = &self.cpu_stop {
@@ -244,21 +256,36 @@ impl FaultRegistry {
             .iter()
             .map(|f| {
                 let elapsed = f.started.elapsed();
-                let restarts = match f.spec.kind {
-                    FaultKind::RestartStorm { period_ms, .. } => {
-                        elapsed.as_millis() as u64 / period_ms.max(1) + 1
-                    }
-                    _ => 0,
-                };
                 FaultView {
                     id: f.id.clone(),
                     spec: f.spec.clone(),
                     active_for_ms: elapsed.as_millis() as u64,
-                    restarts,
+                    restarts: f.restarts(),
                     hits: f.hits.load(Ordering::Relaxed),
                 }
             })
             .collect()
+    }
+
+    /// Busy threads of the CPU spikes active on `service` in `region`.
+    pub fn cpu_busy_threads(&self, service: &str, region: &str) -> usize {
+        self.lock()
+            .iter()
+            .filter(|f| f.spec.service == service && f.spec.region == region)
+            .map(|f| match f.spec.kind {
+                FaultKind::CpuSpike { threads } => threads.clamp(1, 8),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Restarts so far of the restart storms active on `service` in `region`.
+    pub fn restarts(&self, service: &str, region: &str) -> u64 {
+        self.lock()
+            .iter()
+            .filter(|f| f.spec.service == service && f.spec.region == region)
+            .map(ActiveFault::restarts)
+            .sum()
     }
 
     /// Decides what happens to one request to `service` in `region` running `version`.

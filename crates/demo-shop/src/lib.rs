@@ -11,6 +11,8 @@
 //!   emits deploy events ([`deploy`]);
 //! - faults switchable at run time per service and region ([`faults`]);
 //! - W3C trace context across every hop and in-memory spans ([`trace`]);
+//! - OpenTelemetry SDK spans, logs and metrics over OTLP when given an
+//!   endpoint ([`otel`]);
 //! - scripted scenarios with ground-truth labels ([`scenario`]), so attribution
 //!   can be scored against the known cause.
 
@@ -19,6 +21,7 @@ pub mod deploy;
 pub mod error;
 pub mod faults;
 mod frontend;
+pub mod otel;
 pub mod scenario;
 pub mod services;
 pub mod shop;
@@ -27,6 +30,7 @@ pub mod trace;
 
 pub use error::ShopError;
 pub use faults::{FaultKind, FaultSpec};
+pub use otel::OtelConfig;
 pub use scenario::{Clock, ScaledClock, Scenario, ScenarioLabels};
 pub use shop::{ShopConfig, ShopHandle, start};
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::Parser;
-use sightline_demo_shop::{ScaledClock, Scenario, ShopConfig};
+use sightline_demo_shop::{OtelConfig, ScaledClock, Scenario, ShopConfig};
 
 /// Runs the Sightline demo shop on loopback.
 #[derive(Parser)]
@@ -27,6 +27,13 @@ struct Args {
     /// URL that receives deploy events as JSON POSTs.
     #[arg(long, env = "SIGHTLINE_DEPLOY_WEBHOOK")]
     deploy_webhook: Option<String>,
+    /// OTLP/HTTP receiver (base URL, e.g. `http://127.0.0.1:4318`) that gets
+    /// every service's spans, logs and metrics.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    otlp_endpoint: Option<String>,
+    /// Seconds between OTLP exports.
+    #[arg(long, default_value_t = 2.0)]
+    otlp_interval_s: f64,
     /// Scenario file to play (see datasets/scenarios/).
     #[arg(long)]
     scenario: Option<PathBuf>,
@@ -61,6 +68,10 @@ async fn main() -> anyhow::Result<()> {
         call_timeout: Duration::from_millis(args.call_timeout_ms),
         deploy_webhook: args.deploy_webhook,
         seed: scenario.as_ref().map_or(args.seed, |s| s.seed),
+        otlp: args.otlp_endpoint.map(|e| OtelConfig {
+            export_interval: Duration::from_secs_f64(args.otlp_interval_s.clamp(0.1, 600.0)),
+            ..OtelConfig::new(e)
+        }),
         ..ShopConfig::default()
     };
     let shop = sightline_demo_shop::start(config).await?;

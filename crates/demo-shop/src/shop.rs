@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use crate::deploy::Releases;
 use crate::error::ShopError;
 use crate::faults::FaultRegistry;
+use crate::otel::{OtelConfig, OtelExporter};
 use crate::services::{self, ServiceCtx};
 use crate::store::RegionData;
 use crate::trace::{SpanStore, Telemetry};
@@ -41,6 +42,8 @@ pub struct ShopConfig {
     pub deploy_webhook: Option<String>,
     /// Seed for every random fault decision.
     pub seed: u64,
+    /// Where spans, logs and metrics are exported over OTLP/HTTP, if anywhere.
+    pub otlp: Option<OtelConfig>,
 }
 
 impl Default for ShopConfig {
@@ -52,6 +55,7 @@ impl Default for ShopConfig {
             call_timeout: Duration::from_secs(2),
             deploy_webhook: None,
             seed: 42,
+            otlp: None,
         }
     }
 }
@@ -66,8 +70,10 @@ pub struct ShopState {
     pub releases: Releases,
     /// Spans kept for `GET /admin/spans`.
     pub spans: Arc<SpanStore>,
-    /// Every span sink, the in-memory store first. The OTLP exporter goes here.
+    /// Every sink of finished span records, the in-memory store first.
     pub telemetry: Vec<Arc<dyn Telemetry>>,
+    /// The OTLP exporter (SDK spans, logs and metrics), when configured.
+    pub otel: Option<Arc<OtelExporter>>,
     /// Where to reach each regional stack.
     pub regions: BTreeMap<String, RegionEndpoints>,
     /// Client for deploy webhooks.
@@ -128,11 +134,17 @@ impl ShopHandle {
     }
 
     /// Stops accepting, lets in-flight requests finish, and waits for every listener.
+    /// Then flushes the OTLP exporter, so every span, log and metric point of
+    /// the requests served has been sent.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
         self.state.faults.clear_all();
         for task in self.tasks.drain(..) {
             let _ = task.await;
+        }
+        if let Some(otel) = self.state.otel.clone() {
+            // The SDK's shutdown blocks on its export tasks: wait off the workers.
+            let _ = tokio::task::spawn_blocking(move || otel.shutdown()).await;
         }
     }
 }
@@ -141,6 +153,10 @@ impl Drop for ShopHandle {
     fn drop(&mut self) {
         let _ = self.stop.send(true);
         self.state.faults.clear_all();
+        if let Some(otel) = self.state.otel.clone() {
+            // Never block the dropping thread (it may be the runtime's only one).
+            std::thread::spawn(move || otel.shutdown());
+        }
     }
 }
 
@@ -177,8 +193,15 @@ pub async fn start(config: ShopConfig) -> Result<ShopHandle, ShopError> {
         );
         listeners.push((region.clone(), frontend_listener, by_service));
     }
+    let otel = config
+        .otlp
+        .clone()
+        .map(OtelExporter::new)
+        .transpose()?
+        .map(Arc::new);
     let spans = Arc::new(SpanStore::default());
     let state = Arc::new(ShopState {
+        otel,
         faults: FaultRegistry::new(config.seed),
         releases: Releases::new(&config.regions),
         telemetry: vec![spans.clone() as Arc<dyn Telemetry>],

@@ -4,9 +4,10 @@
 //! `traceparent`, opens a child span with a fresh span id, forwards a new
 //! `traceparent` naming that span on each outgoing call, and records the span
 //! when the response is ready. Spans land in a [`SpanStore`] that the admin API
-//! serves (`GET /admin/spans?trace_id=…`), so tests and Sightline can see the
-//! trace tree. Exporting them over OTLP is the telemetry issue's job: it only
-//! has to implement [`Telemetry`] and be added to the shop's sinks.
+//! serves (`GET /admin/spans?trace_id=…`), so tests can see the trace tree
+//! without a receiver. With an OTLP endpoint the span ids come from the
+//! OpenTelemetry SDK span of the request ([`crate::otel`]), so the in-memory
+//! record and the exported span are the same span.
 
 use std::sync::Mutex;
 
@@ -132,8 +133,8 @@ pub struct SpanRecord {
     pub duration_ms: f64,
 }
 
-/// Where finished spans go. The in-memory [`SpanStore`] is one; an OTLP
-/// exporter (the telemetry issue) will be another.
+/// Where finished span records go; the in-memory [`SpanStore`] is one. (OTLP
+/// export is not a sink: the SDK span lives for the whole request.)
 pub trait Telemetry: Send + Sync {
     /// Takes one finished span. Must not block for long: it runs on the request path.
     fn record(&self, span: &SpanRecord);

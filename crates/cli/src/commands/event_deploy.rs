@@ -28,6 +28,7 @@ pub fn run(cli: &Cli, args: &EventDeployArgs) -> anyhow::Result<Code> {
         commit: args.commit.clone(),
         at: args.at.clone().map(serde_json::Value::String),
         release: args.release.clone(),
+        previous_version: None,
     };
     let event = req.into_event("cli", "arguments", super::runs::now_ms())?;
     let mut store = Store::open(cli.db_path())?;

@@ -59,7 +59,11 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
         version: "",
     };
     let body = pages::layout("Error", &chrome, &pages::error(status.as_u16(), message));
-    (status, Html(body)).into_response()
+    let mut response = (status, Html(body)).into_response();
+    response
+        .extensions_mut()
+        .insert(crate::services::ErrorMessage(message.to_owned()));
+    response
 }
 
 /// Renders a page with the header, footer and the signed-in user.
@@ -95,6 +99,8 @@ fn gateway_error(ctx: &ServiceCtx, e: &CallError) -> Response {
         &pages::error(e.gateway_status().as_u16(), &message),
     );
     *resp.status_mut() = e.gateway_status();
+    resp.extensions_mut()
+        .insert(crate::services::ErrorMessage(e.to_string()));
     resp
 }
 

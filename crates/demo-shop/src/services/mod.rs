@@ -1,5 +1,6 @@
 //! The backend services and what every service (the frontend included) shares:
-//! trace continuation, fault injection, span recording, and calls to other
+//! trace continuation, fault injection, span recording (in memory, and over
+//! OTLP through the SDK when configured: [`crate::otel`]), and calls to other
 //! services with real timeouts.
 
 mod auth;
@@ -21,7 +22,7 @@ use serde::de::DeserializeOwned;
 
 use crate::shop::ShopState;
 use crate::store::RegionData;
-use crate::trace::{SpanRecord, TRACEPARENT, TraceContext};
+use crate::trace::{SpanRecord, TRACEPARENT, TraceContext, parse_traceparent};
 
 /// One service of one region: who it is and what it can reach.
 pub struct ServiceCtx {
@@ -181,19 +182,27 @@ fn classify(service: &str, timeout_ms: u64, e: &reqwest::Error) -> CallError {
     }
 }
 
+/// The error a response shows, kept as a response extension so the span and
+/// the log record of the request can say what went wrong.
+#[derive(Debug, Clone)]
+pub struct ErrorMessage(pub String);
+
 /// A JSON error body `{"error": …}` with a status.
 pub fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
     #[derive(Serialize)]
     struct Body {
         error: String,
     }
-    (
+    let error = message.into();
+    let mut response = (
         status,
         axum::Json(Body {
-            error: message.into(),
+            error: error.clone(),
         }),
     )
-        .into_response()
+        .into_response();
+    response.extensions_mut().insert(ErrorMessage(error));
+    response
 }
 
 /// Wraps every request of a service: continue the trace, apply faults, record the span.
@@ -205,17 +214,38 @@ pub async fn instrument(
     let started = Instant::now();
     let start_ms = crate::now_ms();
     let incoming = req.headers().get(TRACEPARENT).and_then(|v| v.to_str().ok());
-    let trace = TraceContext::continue_or_start(incoming);
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| req.uri().path().to_owned(), |m| m.as_str().to_owned());
     let method = req.method().to_string();
     let version = ctx.version();
+    // Admin and health routes are never faulted (so a broken shop can still be
+    // repaired) nor traced.
+    let exempt = route.starts_with("/admin") || route == "/healthz";
+    let parent = incoming.and_then(parse_traceparent);
+    // With an OTLP endpoint the SDK span is the request's span and names its ids.
+    let live = match &ctx.shop.otel {
+        Some(otel) if !exempt => otel.start(
+            &ctx.shop,
+            (ctx.name, &ctx.region, &version),
+            parent.as_ref(),
+            &method,
+            &route,
+        ),
+        _ => None,
+    };
+    let trace = match &live {
+        Some(span) => TraceContext {
+            trace_id: span.trace_id(),
+            span_id: span.span_id(),
+            parent_span_id: parent.map(|(_, p, _)| p),
+            sampled: span.sampled(),
+        },
+        None => TraceContext::continue_or_start(incoming),
+    };
     req.extensions_mut().insert(trace.clone());
 
-    // Admin and health routes are never faulted, so a broken shop can still be repaired.
-    let exempt = route.starts_with("/admin") || route == "/healthz";
     let mut response = if exempt {
         next.run(req).await
     } else {
@@ -223,6 +253,14 @@ pub async fn instrument(
     };
     if let Ok(v) = HeaderValue::from_str(&trace.traceparent()) {
         response.headers_mut().insert("traceresponse", v);
+    }
+    let elapsed = started.elapsed();
+    if let Some(span) = live {
+        let error = response
+            .extensions()
+            .get::<ErrorMessage>()
+            .map(|e| e.0.as_str());
+        span.finish(response.status().as_u16(), elapsed, error);
     }
     if !exempt {
         let span = SpanRecord {
@@ -236,7 +274,7 @@ pub async fn instrument(
             method,
             status: response.status().as_u16(),
             start_ms,
-            duration_ms: started.elapsed().as_secs_f64() * 1000.0,
+            duration_ms: elapsed.as_secs_f64() * 1000.0,
         };
         for sink in &ctx.shop.telemetry {
             sink.record(&span);

@@ -1,30 +1,18 @@
-//! Deploys switch versions and reach the configured webhook.
+//! Deploys switch versions and reach Sightline's deploy-event endpoint.
 
-use std::sync::{Arc, Mutex};
-
-use axum::Json;
-use axum::routing::post;
 use serde_json::{Value, json};
+use sightline_core::EventKind;
+use sightline_store::{Store, queries};
 
-use crate::{admin_post, client, shop_with};
+use crate::{admin_post, client, receiver, shop_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deploy_events_reach_a_local_receiver() {
-    let received: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let sink = received.clone();
-    let app = axum::Router::new().route(
-        "/events",
-        post(move |Json(v): Json<Value>| {
-            let sink = sink.clone();
-            async move { sink.lock().unwrap().push(v) }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/events", listener.local_addr().unwrap());
-    let receiver = tokio::spawn(async move { axum::serve(listener, app).await });
-
+async fn deploy_events_reach_sightlines_receiver() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("events.db");
+    let (base, receiver) = receiver(&db).await;
     let shop = shop_with(&["us-east-1", "eu-west-1"], |c| {
-        c.deploy_webhook = Some(url)
+        c.deploy_webhook = Some(format!("{base}/v1/events/deploy"));
     })
     .await;
     let answer = admin_post(
@@ -33,30 +21,7 @@ async fn deploy_events_reach_a_local_receiver() {
         json!({"service": "payment", "version": "2.4.1", "region": "us-east-1"}),
     )
     .await;
-    assert_eq!(answer["delivered"], true);
-    {
-        let got = received.lock().unwrap();
-        assert_eq!(got.len(), 1);
-        let e = &got[0];
-        assert_eq!(
-            (
-                &e["release_id"],
-                &e["service"],
-                &e["version"],
-                &e["region"],
-                &e["previous_version"]
-            ),
-            (
-                &json!("payment@2.4.1"),
-                &json!("payment"),
-                &json!("2.4.1"),
-                &json!("us-east-1"),
-                &json!("2.4.0")
-            )
-        );
-        assert_eq!(e["commit"].as_str().unwrap().len(), 12);
-        assert!(e["time_ms"].as_i64().unwrap() > 1_700_000_000_000);
-    }
+    assert_eq!(answer["delivered"], true, "{answer}");
 
     // No region: every region, one event each.
     admin_post(
@@ -65,7 +30,6 @@ async fn deploy_events_reach_a_local_receiver() {
         json!({"service": "cart", "version": "1.5.0", "commit": "abc123"}),
     )
     .await;
-    assert_eq!(received.lock().unwrap().len(), 3);
     let log: Vec<Value> = client()
         .get(format!("{}/admin/deploys", shop.admin_url()))
         .send()
@@ -75,10 +39,54 @@ async fn deploy_events_reach_a_local_receiver() {
         .await
         .unwrap();
     assert_eq!(log.len(), 3);
+    assert_eq!(log[0]["previous_version"], "2.4.0");
     assert_eq!(shop.state().releases.version("cart", "eu-west-1"), "1.5.0");
     assert_eq!(
         shop.state().releases.version("payment", "eu-west-1"),
         "2.4.0"
     );
-    receiver.abort();
+    shop.shutdown().await;
+    receiver.stop().await;
+
+    let store = Store::open_read_only(&db).unwrap();
+    let events = queries::events::deploys_between(store.conn(), 0, i64::MAX).unwrap();
+    assert_eq!(events.len(), 3, "{events:#?}");
+    let deploys: Vec<_> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Deploy(d) => Some((e, d)),
+            _ => None,
+        })
+        .collect();
+    let (payment_event, payment) = deploys
+        .iter()
+        .find(|(_, d)| d.service == "payment")
+        .expect("the payment deploy is stored");
+    assert_eq!(
+        (
+            payment.release_id.as_str(),
+            payment.version.as_str(),
+            payment.region.as_deref()
+        ),
+        ("payment@2.4.1", "2.4.1", Some("us-east-1"))
+    );
+    assert_eq!(payment.commit.as_deref().map(str::len), Some(12));
+    assert_eq!(
+        payment_event.at_ms,
+        log[0]["time_ms"].as_i64().unwrap(),
+        "stored at the shop's deploy time, not at arrival"
+    );
+    let mut cart_regions: Vec<_> = deploys
+        .iter()
+        .filter(|(_, d)| d.service == "cart")
+        .map(|(_, d)| (d.region.clone().unwrap_or_default(), d.commit.clone()))
+        .collect();
+    cart_regions.sort();
+    assert_eq!(
+        cart_regions,
+        [
+            ("eu-west-1".to_owned(), Some("abc123".to_owned())),
+            ("us-east-1".to_owned(), Some("abc123".to_owned()))
+        ]
+    );
 }

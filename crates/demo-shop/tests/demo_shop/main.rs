@@ -4,6 +4,7 @@
 mod browser;
 mod deploy;
 mod faults;
+mod otlp;
 mod pages;
 mod scenario;
 mod trace;
@@ -127,4 +128,44 @@ pub async fn admin_post(
         .unwrap();
     assert!(r.status().is_success(), "{path}: {}", r.status());
     r.json().await.unwrap()
+}
+
+/// Sightline's own OTLP and deploy-event receiver, for real, on loopback.
+pub struct Receiver {
+    ingest: sightline_telemetry::Ingest,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Receiver {
+    /// Stops serving and waits until everything received is stored.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+        let ingest = self.ingest;
+        tokio::task::spawn_blocking(move || ingest.shutdown())
+            .await
+            .unwrap();
+    }
+}
+
+/// Starts a receiver writing to the database at `db`; returns its base URL.
+pub async fn receiver(db: &std::path::Path) -> (String, Receiver) {
+    use sightline_telemetry::{Ingest, IngestConfig, OtlpConfig, OtlpState};
+    let ingest = Ingest::start(
+        sightline_store::Store::open(db).unwrap(),
+        IngestConfig::default(),
+    );
+    let state = OtlpState::new(ingest.clone(), OtlpConfig::default());
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        sightline_telemetry::serve_http(l, state, async move {
+            let _ = rx.await;
+        })
+        .await
+        .unwrap();
+    });
+    (url, Receiver { ingest, stop, task })
 }

@@ -32,12 +32,17 @@ pub struct DeployRequest {
     /// The commit deployed.
     #[serde(default)]
     pub commit: Option<String>,
-    /// When: RFC 3339 or Unix epoch milliseconds; default now.
-    #[serde(default)]
+    /// When: RFC 3339 or Unix epoch milliseconds; default now. (`time_ms`, as
+    /// the demo shop's deploy webhook names it, is the same field.)
+    #[serde(default, alias = "time_ms")]
     pub at: Option<serde_json::Value>,
-    /// The release id; default `SERVICE@VERSION`.
-    #[serde(default)]
+    /// The release id; default `SERVICE@VERSION`. (`release_id` is the same field.)
+    #[serde(default, alias = "release_id")]
     pub release: Option<String>,
+    /// The version this one replaced. Accepted so a webhook can send it, not
+    /// stored: the ordered event log already says what ran before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_version: Option<String>,
 }
 
 /// Parses an instant given as RFC 3339 or as Unix epoch milliseconds.
