@@ -68,13 +68,37 @@ pub(crate) async fn call<T: DeserializeOwned>(page: &Page, args: Value) -> Resul
         .await_promise(true)
         .build()
         .map_err(|e| StepFailure::runner(e.to_string()))?;
-    let result = page
-        .evaluate_expression(params)
-        .await
-        .map_err(StepFailure::from_cdp)?;
+    let result = evaluate(page, params).await?;
     result
         .into_value::<T>()
         .map_err(|e| StepFailure::runner(format!("selector resolver answered oddly: {e}")))
+}
+
+/// How long an evaluation may wait for the page's new execution context.
+const CONTEXT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Evaluates `params` in the page. An evaluation sent while a navigation
+/// replaces the page's execution context fails with "Cannot find context
+/// with specified id" before running anything, so it is sent again (every
+/// [`POLL`], for up to [`CONTEXT_WAIT`]) once the new context exists, instead
+/// of failing the run as a runner error.
+pub(crate) async fn evaluate(
+    page: &Page,
+    params: EvaluateParams,
+) -> Result<chromiumoxide::js::EvaluationResult, StepFailure> {
+    let give_up = tokio::time::Instant::now() + CONTEXT_WAIT;
+    loop {
+        match page.evaluate_expression(params.clone()).await {
+            Err(e)
+                if e.to_string()
+                    .contains("Cannot find context with specified id")
+                    && tokio::time::Instant::now() < give_up =>
+            {
+                tokio::time::sleep(POLL).await;
+            }
+            other => return other.map_err(StepFailure::from_cdp),
+        }
+    }
 }
 
 /// Polls until an alternative matches a visible element, then scrolls it into

@@ -31,9 +31,12 @@ struct Args {
     /// every service's spans, logs and metrics.
     #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
     otlp_endpoint: Option<String>,
-    /// Seconds between OTLP exports.
+    /// Seconds between OTLP exports of spans and logs.
     #[arg(long, default_value_t = 2.0)]
     otlp_interval_s: f64,
+    /// Seconds between OTLP exports of metrics.
+    #[arg(long, default_value_t = 10.0)]
+    otlp_metrics_interval_s: f64,
     /// Scenario file to play (see datasets/scenarios/).
     #[arg(long)]
     scenario: Option<PathBuf>,
@@ -70,6 +73,9 @@ async fn main() -> anyhow::Result<()> {
         seed: scenario.as_ref().map_or(args.seed, |s| s.seed),
         otlp: args.otlp_endpoint.map(|e| OtelConfig {
             export_interval: Duration::from_secs_f64(args.otlp_interval_s.clamp(0.1, 600.0)),
+            metrics_interval: Duration::from_secs_f64(
+                args.otlp_metrics_interval_s.clamp(0.1, 3600.0),
+            ),
             ..OtelConfig::new(e)
         }),
         ..ShopConfig::default()

@@ -50,17 +50,21 @@ pub struct OtelConfig {
     pub endpoint: String,
     /// `deployment.environment` of every resource.
     pub environment: String,
-    /// How often spans and logs are batched out and metrics are read.
+    /// How often batched spans and logs are sent.
     pub export_interval: Duration,
+    /// How often metrics are read and sent.
+    pub metrics_interval: Duration,
 }
 
 impl OtelConfig {
-    /// Exports to `endpoint` every 2 s, as environment `demo`.
+    /// Exports spans and logs to `endpoint` every 2 s and metrics every 10 s,
+    /// as environment `demo`.
     pub fn new(endpoint: impl Into<String>) -> Self {
         Self {
             endpoint: endpoint.into(),
             environment: "demo".to_owned(),
             export_interval: Duration::from_secs(2),
+            metrics_interval: Duration::from_secs(10),
         }
     }
 }
@@ -265,7 +269,7 @@ impl OtelExporter {
         let metrics = SdkMeterProvider::builder()
             .with_reader(
                 PeriodicReader::builder(metrics, Tokio)
-                    .with_interval(interval)
+                    .with_interval(self.config.metrics_interval)
                     .build(),
             )
             .with_resource(resource)

@@ -1,15 +1,17 @@
 //! Running the demo: bring everything up, play the scenario, follow the SLOs
 //! live, then stop cleanly and write the report.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use sightline_api::slo::live::LiveSlos;
 use sightline_browser::SecretSource;
-use sightline_demo_shop::{ScaledClock, Scenario, ShopConfig};
+use sightline_demo_shop::{OtelConfig, ScaledClock, Scenario, ShopConfig};
 use sightline_runner::{Project, RunnerEvent, RunnerHandle, RunnerOptions, StoreSink};
 use sightline_store::Store;
+use sightline_telemetry::{Ingest, IngestConfig, OtlpConfig, OtlpState};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -170,10 +172,14 @@ pub async fn run(
     clear_dir(&opts.dir)?;
     let db = opts.dir.join("demo.db");
 
+    say("starting the OTLP receiver and the deploy-event endpoint");
+    let receiver = Receiver::start(&db).await?;
     say("starting the demo shop in three regions");
     let shop = sightline_demo_shop::start(ShopConfig {
         regions: REGIONS.iter().map(|(r, _)| (*r).to_owned()).collect(),
         seed: scenario.seed,
+        deploy_webhook: Some(format!("{}/v1/events/deploy", receiver.url)),
+        otlp: Some(OtelConfig::new(receiver.url.clone())),
         ..ShopConfig::default()
     })
     .await
@@ -284,23 +290,10 @@ pub async fn run(
             _ = tick.tick() => {
                 let now = sightline_browser::system_now_ms();
                 timeline.alerts.extend(live.tick(&store, now)?);
+                // The shop itself posts each release to the deploy-event
+                // endpoint (stored in `events`); the timeline keeps its own list.
                 for d in state.releases.events().into_iter().skip(seen_deploys) {
                     seen_deploys += 1;
-                    // Stored as a deploy event, so the app's charts mark it
-                    // and attribution can line it up with the burn.
-                    let event = sightline_core::Event {
-                        id: sightline_core::EventId::new(d.time_ms, &mut rand::rng()),
-                        at_ms: d.time_ms,
-                        source: "demo-shop".into(),
-                        kind: sightline_core::EventKind::Deploy(sightline_core::DeployEvent {
-                            release_id: d.release_id.clone(),
-                            service: d.service.clone(),
-                            version: d.version.clone(),
-                            region: Some(d.region.clone()),
-                            commit: None,
-                        }),
-                    };
-                    store.insert_event(&event)?;
                     timeline.deploys.push(Deploy {
                         at_ms: d.time_ms,
                         release_id: d.release_id,
@@ -341,8 +334,12 @@ pub async fn run(
         scenario_task.abort();
         None
     };
+    // The shop flushes its last spans, logs and metrics, then the receiver
+    // stores everything it has taken.
     shop.shutdown().await;
+    receiver.stop().await;
     store = Store::open(&db)?;
+    let (spans_per_trace, error_span_per_trace) = trace_evidence(&store, &timeline)?;
 
     let report = DemoReport {
         scenario: scenario.name.clone(),
@@ -353,7 +350,8 @@ pub async fn run(
         simulated_runs,
         status: live.status(ended_ms),
         timeline,
-        spans_per_trace: Default::default(),
+        spans_per_trace,
+        error_span_per_trace,
         labels,
     };
     drop(store);
@@ -371,6 +369,83 @@ pub async fn run(
         markdown,
         html,
     })
+}
+
+/// Sightline's OTLP/HTTP receiver and deploy-event endpoint on loopback,
+/// writing to the demo's database.
+struct Receiver {
+    url: String,
+    ingest: Ingest,
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Receiver {
+    async fn start(db: &Path) -> Result<Receiver, DemoError> {
+        let ingest = Ingest::start(Store::open(db)?, IngestConfig::default());
+        let state = OtlpState::new(ingest.clone(), OtlpConfig::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| DemoError::Setup(format!("binding the OTLP receiver: {e}")))?;
+        let url = format!(
+            "http://{}",
+            listener
+                .local_addr()
+                .map_err(|e| DemoError::Setup(format!("the OTLP receiver's address: {e}")))?
+        );
+        let stop = CancellationToken::new();
+        let done = stop.clone();
+        let task = tokio::spawn(async move {
+            let serve = sightline_telemetry::serve_http(listener, state, async move {
+                done.cancelled().await;
+            });
+            if let Err(e) = serve.await {
+                tracing::warn!(error = %e, "the demo's OTLP receiver stopped");
+            }
+        });
+        Ok(Receiver {
+            url,
+            ingest,
+            stop,
+            task,
+        })
+    }
+
+    /// Stops taking requests, then waits until everything taken is stored.
+    async fn stop(self) {
+        self.stop.cancel();
+        let _ = self.task.await;
+        let ingest = self.ingest;
+        let _ = tokio::task::spawn_blocking(move || ingest.shutdown()).await;
+    }
+}
+
+/// Spans stored per trace id, and the span where each trace's error began.
+type TraceEvidence = (BTreeMap<String, u64>, BTreeMap<String, String>);
+
+/// For each failing run's trace: how many backend spans are stored, and the
+/// deepest failing span (`payment POST /charge: payment 2.4.1 internal error`).
+fn trace_evidence(store: &Store, timeline: &Timeline) -> Result<TraceEvidence, DemoError> {
+    let (mut counts, mut errors) = (BTreeMap::new(), BTreeMap::new());
+    for trace in timeline.failures.iter().filter_map(|f| f.trace_id.as_ref()) {
+        let spans = sightline_store::queries::spans::spans_for_trace(store.conn(), trace)?;
+        counts.insert(trace.clone(), spans.len() as u64);
+        // The failing span none of whose children failed is where the error began.
+        let failed: Vec<_> = spans
+            .iter()
+            .filter(|s| s.status == sightline_core::SpanStatus::Error)
+            .collect();
+        let origin = failed.iter().find(|s| {
+            !failed
+                .iter()
+                .any(|c| c.parent_span_id.as_deref() == Some(s.span_id.as_str()))
+        });
+        if let Some(s) = origin {
+            let why = s.status_message.as_deref().unwrap_or("error");
+            errors.insert(trace.clone(), format!("{} {}: {why}", s.service, s.name));
+        }
+    }
+    Ok((counts, errors))
 }
 
 /// The healthy shop's typical run durations, measured against it in

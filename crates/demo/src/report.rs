@@ -33,6 +33,8 @@ pub struct DemoReport {
     pub timeline: Timeline,
     /// Stored spans per failing run's trace id.
     pub spans_per_trace: BTreeMap<String, u64>,
+    /// Per failing run's trace id, the span where the backend error began.
+    pub error_span_per_trace: BTreeMap<String, String>,
     /// The scenario's ground truth.
     pub labels: Option<ScenarioLabels>,
 }
@@ -177,7 +179,7 @@ impl DemoReport {
         } else {
             let _ = writeln!(
                 m,
-                "| at | journey | region | step | class | trace | spans stored |\n|---|---|---|---|---|---|---|"
+                "| at | journey | region | step | class | trace | spans stored | backend error |\n|---|---|---|---|---|---|---|---|"
             );
             for f in &self.timeline.failures {
                 let spans = f
@@ -186,15 +188,21 @@ impl DemoReport {
                     .and_then(|t| self.spans_per_trace.get(t))
                     .copied()
                     .unwrap_or(0);
+                let error = f
+                    .trace_id
+                    .as_ref()
+                    .and_then(|t| self.error_span_per_trace.get(t))
+                    .map_or("-", String::as_str);
                 let _ = writeln!(
                     m,
-                    "| {} | {} | {} | {} | {} | `{}` | {spans} |",
+                    "| {} | {} | {} | {} | {} | `{}` | {spans} | {} |",
                     clock(t0, f.at_ms),
                     f.journey,
                     f.region,
                     f.step.as_deref().unwrap_or("-"),
                     f.class,
                     f.trace_id.as_deref().unwrap_or("-"),
+                    error.replace('|', "/"),
                 );
             }
         }

@@ -32,9 +32,8 @@ pub(crate) async fn eval<T: DeserializeOwned>(
         .await_promise(true)
         .build()
         .map_err(StepFailure::runner)?;
-    page.evaluate_expression(params)
-        .await
-        .map_err(StepFailure::from_cdp)?
+    crate::selectors::evaluate(page, params)
+        .await?
         .into_value::<T>()
         .map_err(|e| StepFailure::runner(format!("unexpected evaluation result: {e}")))
 }

@@ -54,11 +54,12 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         "paged {after_ms} ms after the fault"
     );
     // No alert blamed another region.
+    let failures = report["timeline"]["failures"].as_array().unwrap();
     for a in &firing {
         let regions = a["regions"].as_array().unwrap();
         assert!(
             regions.iter().all(|r| r == "us-east-1"),
-            "only us-east-1 burns: {a:#}"
+            "only us-east-1 burns: {a:#}\nfailures: {failures:#?}"
         );
     }
     // The other regions' live runs passed.
@@ -68,7 +69,7 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         assert_eq!(
             runs[region]["fail"].as_u64().unwrap_or(0),
             0,
-            "{region}: {runs:#}"
+            "{region}: {runs:#}\nfailures: {failures:#?}"
         );
     }
     assert!(
@@ -77,7 +78,6 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
     );
 
     // Failing runs carry trace ids, and the database holds the rest.
-    let failures = report["timeline"]["failures"].as_array().unwrap();
     assert!(
         failures
             .iter()
@@ -106,7 +106,54 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(deploys, 1, "the bad release is stored as a deploy event");
+    assert_eq!(
+        deploys, 1,
+        "the shop posted the bad release to the deploy-event endpoint"
+    );
+
+    // The shop exported its spans over OTLP to the demo's receiver: every
+    // failing run's trace is stored, and a failing checkout's trace shows the
+    // payment span where the error began.
+    let spans_of = |trace: &str, extra: &str| -> i64 {
+        conn.query_row(
+            &format!("SELECT count(*) FROM spans WHERE trace_id = ?1 {extra}"),
+            [trace],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let mut payment_errors = 0;
+    for f in failures {
+        let trace = f["trace_id"].as_str().unwrap();
+        assert!(spans_of(trace, "") > 0, "no spans for failing run {f:#}");
+        if f["journey"] == "demo-checkout" {
+            payment_errors += spans_of(
+                trace,
+                "AND service = 'payment' AND status = 'error' AND region = 'us-east-1' \
+                 AND service_version = '2.4.1'",
+            );
+        }
+    }
+    assert!(payment_errors >= 1, "{failures:#?}");
+    let logs: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM logs WHERE service = 'payment' AND severity_number >= 17 AND trace_id IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(logs >= 1, "payment's error logs carry trace ids");
+    let points: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM metric_points WHERE name = 'http.server.request.duration' AND service = 'payment'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        points >= 1,
+        "payment's request-duration histogram is stored"
+    );
 
     // The report names all of it.
     let md = std::fs::read_to_string(demo_dir.join("report.md")).unwrap();
@@ -116,6 +163,7 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         "payment@2.4.1",
         "Ground truth",
         "simulated",
+        "payment POST /charges",
     ] {
         assert!(md.contains(needle), "report.md lacks {needle:?}:\n{md}");
     }

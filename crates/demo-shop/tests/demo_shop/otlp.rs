@@ -23,6 +23,7 @@ async fn spans_logs_and_metrics_reach_sightlines_receiver_over_otlp() {
     let shop = shop_with(&["us-east-1"], |c| {
         c.otlp = Some(OtelConfig {
             export_interval: Duration::from_millis(200),
+            metrics_interval: Duration::from_millis(200),
             ..OtelConfig::new(endpoint.clone())
         });
     })
