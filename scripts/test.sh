@@ -37,9 +37,10 @@ fi
 
 say "end to end: the app in a real window (Xvfb, tauri-driver, WebKitWebDriver)"
 # The test is #[ignore]d in the runs above (it needs a display); here it gets one.
-# --workspace keeps the features of the runs above, so nothing is rebuilt.
+# --workspace keeps the features of the runs above, so nothing is rebuilt. One
+# test at a time: the second runs the closed-loop demo (three browsers) itself.
 PATH="$HOME/.cargo/bin:$PATH" xvfb-run -a -s "-screen 0 1440x900x24" \
-  cargo test --workspace --test e2e --locked -- --ignored --nocapture
+  cargo test --workspace --test e2e --locked -- --ignored --nocapture --test-threads=1
 
 say "cargo doc (warnings denied)"
 # The desktop shell is left out: documenting it would check all of Tauri again.

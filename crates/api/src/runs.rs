@@ -268,6 +268,15 @@ pub struct SpanRow {
     pub duration_ms: i64,
     /// Whether the span recorded an error.
     pub error: bool,
+    /// What the error was, as the service said it.
+    pub status_message: Option<String>,
+    /// The HTTP status it answered, for server spans.
+    pub http_status_code: Option<i64>,
+    /// The version of the service that served it.
+    pub service_version: Option<String>,
+    /// How many of its ancestors are in this trace (0 for a span whose parent
+    /// is the browser or unknown), for indenting the waterfall.
+    pub depth: u32,
 }
 
 impl SpanRow {
@@ -281,7 +290,32 @@ impl SpanRow {
             offset_ms: s.start_time_unix_nano / 1_000_000 - run_started_at_ms,
             duration_ms: s.duration_nano / 1_000_000,
             error: s.status == sightline_core::SpanStatus::Error,
+            status_message: s.status_message.clone(),
+            http_status_code: s.http_status_code,
+            service_version: s.service_version.clone(),
+            depth: 0,
         }
+    }
+}
+
+/// Sets each row's depth from the parent chain among `rows` (bounded, so a
+/// malformed trace with a cycle still ends).
+fn set_depths(rows: &mut [SpanRow]) {
+    let parent: std::collections::HashMap<String, Option<String>> = rows
+        .iter()
+        .map(|r| (r.span_id.clone(), r.parent_span_id.clone()))
+        .collect();
+    for r in rows.iter_mut() {
+        let mut depth = 0;
+        let mut at = r.parent_span_id.as_ref();
+        while let Some(p) = at.filter(|p| parent.contains_key(*p)) {
+            depth += 1;
+            if depth >= 64 {
+                break;
+            }
+            at = parent.get(p).and_then(Option::as_ref);
+        }
+        r.depth = depth;
     }
 }
 
@@ -375,13 +409,14 @@ pub fn run_detail(ctx: &ApiContext, req: RunDetailRequest) -> Result<RunDetail, 
             _ => {}
         }
     }
-    let spans = match run.trace_id.as_deref() {
+    let mut spans: Vec<SpanRow> = match run.trace_id.as_deref() {
         Some(t) => sightline_store::queries::spans::spans_for_trace(store.conn(), t)?
             .iter()
             .map(|s| SpanRow::of(run.started_at_ms, s))
             .collect(),
         None => Vec::new(),
     };
+    set_depths(&mut spans);
     let failed_step = run
         .steps
         .iter()

@@ -15,6 +15,7 @@
 //! Screenshots go to `$CARGO_TARGET_DIR/e2e-screenshots/`; with
 //! `SIGHTLINE_BLESS=1` the Overview's also replaces `docs/images/overview.png`.
 
+mod demo;
 mod fixture;
 mod images;
 mod webdriver;
@@ -143,25 +144,91 @@ fn value_of(v: &Value) -> Option<f64> {
         .map(|s| s.parse::<f64>().expect("a number"))
 }
 
-#[test]
-#[ignore = "needs a display (xvfb-run), tauri-driver and WebKitWebDriver; run by scripts/test.sh"]
-fn every_view_in_the_real_window_shows_the_engines_numbers() {
+/// tauri-driver and WebKitWebDriver, after checking there is a display.
+fn drivers() -> (PathBuf, PathBuf) {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run under xvfb-run (scripts/test.sh does)"
     );
     let driver = which("tauri-driver").expect("tauri-driver (cargo install tauri-driver --locked)");
     let native = which("WebKitWebDriver").expect("WebKitWebDriver (Debian: webkit2gtk-driver)");
+    (driver, native)
+}
+
+/// Runs `test` on a multi-threaded runtime within `limit`.
+fn block_on_within<F: std::future::Future<Output = ()>>(limit: Duration, test: F) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     runtime.block_on(async {
-        tokio::time::timeout(LIMIT, run(&driver, &native))
+        tokio::time::timeout(limit, test)
             .await
             .expect("the end-to-end test took longer than its limit");
     });
+}
+
+/// The app in a real window, driven over WebDriver; dropping it stops the drivers.
+struct App {
+    session: Session,
+    _driver: Reaped,
+}
+
+/// Starts tauri-driver and the real `sightline-app` on `db` and `project`.
+async fn open_app(driver: &Path, native: &Path, db: &Path, project: &Path) -> App {
+    let port = free_port();
+    let native_port = free_port();
+    let driver = Reaped(
+        Command::new(driver)
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .arg("--native-driver")
+            .arg(native)
+            // The app inherits these through the drivers.
+            .env(sightline_api::DB_ENV, db)
+            .env(sightline_api::PROJECT_ENV, project)
+            .env_remove("SIGHTLINE_VIEW")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver starts"),
+    );
+    let url = format!("http://127.0.0.1:{port}");
+    let t0 = Instant::now();
+    while reqwest::get(format!("{url}/status")).await.is_err() {
+        assert!(
+            t0.elapsed() < Duration::from_secs(30),
+            "tauri-driver did not listen"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let session = Session::start(&url, env!("CARGO_BIN_EXE_sightline-app"), &[]).await;
+    eprintln!("session {}", session.id());
+    App {
+        session,
+        _driver: driver,
+    }
+}
+
+/// With `SIGHTLINE_BLESS=1`, copies a screenshot over `docs/images/<name>`.
+fn bless(shot: &Path, name: &str) {
+    if std::env::var("SIGHTLINE_BLESS").is_ok_and(|v| v == "1") {
+        let docs = Path::new(
+            &std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+        )
+        .join("../docs/images")
+        .join(name);
+        std::fs::copy(shot, &docs).unwrap();
+        eprintln!("updated {}", docs.display());
+    }
+}
+
+#[test]
+#[ignore = "needs a display (xvfb-run), tauri-driver and WebKitWebDriver; run by scripts/test.sh"]
+fn every_view_in_the_real_window_shows_the_engines_numbers() {
+    let (driver, native) = drivers();
+    block_on_within(LIMIT, run(&driver, &native));
 }
 
 async fn run(driver: &Path, native: &Path) {
@@ -179,44 +246,18 @@ async fn run(driver: &Path, native: &Path) {
     .unwrap();
     let project = fixture::prepare(&shop_url, &demo, sightline_api::system_now_ms());
 
-    let port = free_port();
-    let native_port = free_port();
-    let _driver = Reaped(
-        Command::new(driver)
-            .args(["--port", &port.to_string()])
-            .args(["--native-port", &native_port.to_string()])
-            .arg("--native-driver")
-            .arg(native)
-            // The app inherits these through the drivers.
-            .env(sightline_api::DB_ENV, project.db())
-            .env(sightline_api::PROJECT_ENV, project.root())
-            .env_remove("SIGHTLINE_VIEW")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver starts"),
-    );
-    let url = format!("http://127.0.0.1:{port}");
-    let t0 = Instant::now();
-    while reqwest::get(format!("{url}/status")).await.is_err() {
-        assert!(
-            t0.elapsed() < Duration::from_secs(30),
-            "tauri-driver did not listen"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let s = Session::start(&url, env!("CARGO_BIN_EXE_sightline-app"), &[]).await;
-    eprintln!("session {}", s.id());
+    let app = open_app(driver, native, &project.db(), project.root()).await;
+    let s = &app.session;
     let ctx = ApiContext::new(project.db()).with_project(project.root());
 
-    let pay_fast_sli = overview(&s, &ctx).await;
-    journeys(&s, &ctx).await;
-    replay_now(&s).await;
-    run_viewer(&s, &project).await;
-    slo_editor(&s, pay_fast_sli).await;
-    settings(&s, &project).await;
+    let pay_fast_sli = overview(s, &ctx).await;
+    journeys(s, &ctx).await;
+    replay_now(s).await;
+    run_viewer(s, &project).await;
+    slo_editor(s, pay_fast_sli).await;
+    settings(s, &project).await;
 
-    s.end().await;
+    app.session.end().await;
     shop.shutdown().await;
 }
 
@@ -301,14 +342,7 @@ async fn overview(s: &Session, ctx: &ApiContext) -> Option<f64> {
         .await;
     assert!(s.text(&banner).await.contains("checkout-availability"));
     let path = shoot(s, "overview").await;
-    if std::env::var("SIGHTLINE_BLESS").is_ok_and(|v| v == "1") {
-        let docs = Path::new(
-            &std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
-        )
-        .join("../docs/images/overview.png");
-        std::fs::copy(&path, &docs).unwrap();
-        eprintln!("updated {}", docs.display());
-    }
+    bless(&path, "overview.png");
     engine
         .slos
         .iter()

@@ -320,11 +320,28 @@ fn the_detail_has_the_backend_spans_of_the_runs_trace() {
         2_000,
     );
     pay.status = SpanStatus::Error;
+    pay.status_message = Some("payment 2.4.1 internal error".into());
+    pay.http_status_code = Some(500);
+    let mut fraud = span(
+        "00000000000000d4",
+        Some("00000000000000b2"),
+        "fraud",
+        130,
+        50,
+    );
+    fraud.service_version = Some("0.9.1".into());
     let mut other = span("00000000000000c3", None, "catalog", 0, 5);
     other.trace_id = "0af7651916cd43dd8448eb211c80319c".into();
     let spans = vec![
-        span("00000000000000a1", None, "frontend", 100, 2_100),
+        span(
+            "00000000000000a1",
+            Some("00f067aa0ba902b7"),
+            "frontend",
+            100,
+            2_100,
+        ),
         pay,
+        fraud,
         other,
     ];
     p.store()
@@ -341,16 +358,34 @@ fn the_detail_has_the_backend_spans_of_the_runs_trace() {
     let got: Vec<_> = d
         .spans
         .iter()
-        .map(|s| (s.service.as_str(), s.offset_ms, s.duration_ms, s.error))
+        .map(|s| {
+            (
+                s.service.as_str(),
+                s.offset_ms,
+                s.duration_ms,
+                s.error,
+                s.depth,
+            )
+        })
         .collect();
     assert_eq!(
         got,
         [
-            ("frontend", 100, 2_100, false),
-            ("payment", 120, 2_000, true)
+            ("frontend", 100, 2_100, false, 0),
+            ("payment", 120, 2_000, true, 1),
+            ("fraud", 130, 50, false, 2)
         ],
-        "only this trace's spans, by start, relative to the run"
+        "only this trace's spans, by start, relative to the run, nested under \
+         the browser's request (whose span is not stored)"
     );
+    assert_eq!(
+        (
+            d.spans[1].status_message.as_deref(),
+            d.spans[1].http_status_code
+        ),
+        (Some("payment 2.4.1 internal error"), Some(500))
+    );
+    assert_eq!(d.spans[2].service_version.as_deref(), Some("0.9.1"));
     assert_eq!(
         d.spans[1].parent_span_id.as_deref(),
         Some("00000000000000a1")

@@ -31,4 +31,21 @@ duration_ms: number,
 /**
  * Whether the span recorded an error.
  */
-error: boolean, };
+error: boolean, 
+/**
+ * What the error was, as the service said it.
+ */
+status_message: string | null, 
+/**
+ * The HTTP status it answered, for server spans.
+ */
+http_status_code: number | null, 
+/**
+ * The version of the service that served it.
+ */
+service_version: string | null, 
+/**
+ * How many of its ancestors are in this trace (0 for a span whose parent
+ * is the browser or unknown), for indenting the waterfall.
+ */
+depth: number, };

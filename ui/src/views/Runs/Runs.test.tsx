@@ -8,7 +8,7 @@ vi.mock("../../ipc", async (importOriginal) => ({
 }));
 
 import { readPalette } from "../../components/EChart";
-import { CallError } from "../../ipc";
+import { CallError, type SpanRow } from "../../ipc";
 import { answer } from "../../test/engine";
 import { runDetail } from "../../test/fixtures";
 import { Runs } from ".";
@@ -35,12 +35,63 @@ describe("the run viewer", () => {
     expect(screen.getByRole("alert").textContent).toContain("selector_not_found: no element matched #pay");
   });
 
-  it("says honestly that there is no HAR and no spans yet", async () => {
+  it("says honestly that there is no HAR and no spans for this run", async () => {
     answer(call, { run_detail: runDetail() });
     render(<Runs runId="x" />);
     expect((await screen.findByTestId("network-empty")).textContent).toContain("HAR recording is not built");
     expect(screen.getByText("No backend spans for this run")).toBeTruthy();
     expect(screen.getByText("0af7651916cd43dd8448eb211c80319c")).toBeTruthy();
+  });
+
+  it("draws the backend spans as a nested waterfall with the failing span marked", async () => {
+    const span = (over: Partial<SpanRow>): SpanRow => ({
+      span_id: "a1",
+      parent_span_id: null,
+      service: "frontend",
+      name: "POST /checkout",
+      offset_ms: 100,
+      duration_ms: 1_600,
+      error: false,
+      status_message: null,
+      http_status_code: 200,
+      service_version: "1.8.0",
+      depth: 0,
+      ...over,
+    });
+    answer(call, {
+      run_detail: runDetail({
+        spans: [
+          span({ error: true, http_status_code: 502, status_message: "payment answered 500" }),
+          span({
+            span_id: "b2",
+            parent_span_id: "a1",
+            service: "payment",
+            name: "POST /charges",
+            offset_ms: 900,
+            duration_ms: 800,
+            error: true,
+            http_status_code: 500,
+            status_message: "payment 2.4.1 internal error",
+            service_version: "2.4.1",
+            depth: 1,
+          }),
+        ],
+      }),
+    });
+    render(<Runs runId="x" />);
+    const table = await screen.findByTestId("span-waterfall");
+    const rows = table.querySelectorAll<HTMLElement>("tbody tr");
+    expect(rows).toHaveLength(2);
+    const pay = rows[1] as HTMLElement;
+    expect(pay.dataset.service).toBe("payment");
+    expect(pay.className).toBe("failed");
+    expect(pay.dataset.depth).toBe("1");
+    expect(within(pay).getByText("500 payment 2.4.1 internal error")).toBeTruthy();
+    // The payment bar starts half-way through the trace and runs to its end.
+    const bar = pay.querySelector<HTMLElement>(".span-bar");
+    expect(bar?.style.left).toBe("50%");
+    expect(bar?.style.width).toBe("50%");
+    expect(screen.getByText(/2 spans received over OTLP for this run's trace, 2 with an error/)).toBeTruthy();
   });
 
   it("shows the network table from a HAR artifact", async () => {

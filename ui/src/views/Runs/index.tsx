@@ -6,6 +6,7 @@ import { useCommand } from "../../data/useCommand";
 import { bytes, count, duration, moment } from "../../format";
 import type { RunDetail } from "../../ipc";
 import { href } from "../../router";
+import { SpanWaterfall } from "./Spans";
 import { waterfallOption } from "./waterfall";
 
 /** One run: the step waterfall, the screenshot, console, network and spans. */
@@ -161,20 +162,14 @@ function RunBody({ d }: { d: RunDetail }) {
         {d.spans.length === 0 ? (
           <EmptyState title="No backend spans for this run">
             <p>
-              Spans appear here once traces are ingested over OTLP (not built yet). Every request of
-              this run carried its trace id <code>{d.trace_id ?? "–"}</code> in a W3C{" "}
-              <code>traceparent</code> header, so they will line up with it.
+              No spans have been received for its trace id <code>{d.trace_id ?? "–"}</code>. Every
+              request of the run carried it in a W3C <code>traceparent</code> header: services that
+              export OTLP to Sightline (<code>sightline serve</code>, or the demo's receiver) show up
+              here.
             </p>
           </EmptyState>
         ) : (
-          <ul class="spans">
-            {d.spans.map((s) => (
-              <li key={s.span_id}>
-                {s.service} {s.name}: +{duration(s.offset_ms)} for {duration(s.duration_ms)}
-                {s.error ? " (error)" : ""}
-              </li>
-            ))}
-          </ul>
+          <SpanWaterfall spans={d.spans} />
         )}
       </section>
     </>
