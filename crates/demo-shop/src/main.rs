@@ -37,6 +37,9 @@ struct Args {
     /// Seconds between OTLP exports of metrics.
     #[arg(long, default_value_t = 10.0)]
     otlp_metrics_interval_s: f64,
+    /// Log every request over OTLP, not only the 4xx and 5xx answers.
+    #[arg(long)]
+    otlp_access_logs: bool,
     /// Scenario file to play (see datasets/scenarios/).
     #[arg(long)]
     scenario: Option<PathBuf>,
@@ -76,6 +79,7 @@ async fn main() -> anyhow::Result<()> {
             metrics_interval: Duration::from_secs_f64(
                 args.otlp_metrics_interval_s.clamp(0.1, 3600.0),
             ),
+            access_logs: args.otlp_access_logs,
             ..OtelConfig::new(e)
         }),
         ..ShopConfig::default()

@@ -1,9 +1,10 @@
 //! OTLP export through the OpenTelemetry Rust SDK.
 //!
 //! When the shop is given an OTLP endpoint, every service request opens a real
-//! SDK server span (continuing the caller's `traceparent`), writes an access log
-//! record carrying its trace and span ids, and feeds the request-duration
-//! histogram and the error counter. The SDK's batch processors export them over
+//! SDK server span (continuing the caller's `traceparent`), feeds the
+//! request-duration histogram and the error counter, and, when it answers 4xx
+//! or 5xx (or always, with `access_logs`), writes a log record carrying its
+//! trace and span ids. The SDK's batch processors export them over
 //! OTLP/HTTP (protobuf) to `{endpoint}/v1/traces`, `/v1/logs` and `/v1/metrics`,
 //! exactly as a production service would.
 //!
@@ -54,6 +55,9 @@ pub struct OtelConfig {
     pub export_interval: Duration,
     /// How often metrics are read and sent.
     pub metrics_interval: Duration,
+    /// Also log every successful request (INFO). Off by default: only 4xx
+    /// (WARN) and 5xx (ERROR) answers are logged, as most services do.
+    pub access_logs: bool,
 }
 
 impl OtelConfig {
@@ -65,6 +69,7 @@ impl OtelConfig {
             environment: "demo".to_owned(),
             export_interval: Duration::from_secs(2),
             metrics_interval: Duration::from_secs(10),
+            access_logs: false,
         }
     }
 }
@@ -79,6 +84,7 @@ pub struct OtelExporter {
 }
 
 struct Pipeline {
+    access_logs: bool,
     tracer: opentelemetry_sdk::trace::SdkTracer,
     logger: opentelemetry_sdk::logs::SdkLogger,
     duration: Histogram<f64>,
@@ -181,22 +187,44 @@ impl OtelExporter {
         region: &str,
         version: &str,
     ) -> Option<Arc<Pipeline>> {
-        let mut guard = self.pipelines.lock().unwrap_or_else(|e| e.into_inner());
-        let map = guard.as_mut()?;
         let key = (service.to_owned(), region.to_owned(), version.to_owned());
-        if let Some(p) = map.get(&key) {
+        if let Some(p) = self.lock().as_ref()?.get(&key) {
             return Some(p.clone());
         }
-        match self.build(Arc::downgrade(shop), &key) {
-            Ok(p) => {
-                let p = Arc::new(p);
-                map.insert(key, p.clone());
-                Some(p)
-            }
+        // Built without the lock held: building exporters takes milliseconds,
+        // and every other request of the shop needs the lock meanwhile.
+        let built = match self.build(Arc::downgrade(shop), &key) {
+            Ok(p) => Arc::new(p),
             Err(e) => {
                 tracing::warn!(error = %e, service, region, "OTLP pipeline could not start");
-                None
+                return None;
             }
+        };
+        let mut guard = self.lock();
+        let Some(map) = guard.as_mut() else {
+            drop(guard);
+            discard(built);
+            return None;
+        };
+        let p = map.entry(key).or_insert_with(|| built.clone()).clone();
+        drop(guard);
+        if !Arc::ptr_eq(&p, &built) {
+            // Another request built the same pipeline first; this one goes.
+            discard(built);
+        }
+        Some(p)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<HashMap<Key, Arc<Pipeline>>>> {
+        self.pipelines.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Builds the pipeline of every service and region at the version it runs
+    /// now, so the first requests do not wait for them. Must run inside a
+    /// Tokio runtime.
+    pub fn prewarm(&self, shop: &Arc<ShopState>) {
+        for (service, region, version) in shop.releases.all() {
+            let _ = self.pipeline(shop, &service, &region, &version);
         }
     }
 
@@ -314,6 +342,7 @@ impl OtelExporter {
             })
             .build();
         Ok(Pipeline {
+            access_logs: self.config.access_logs,
             tracer: traces.tracer(SCOPE),
             logger: logs.logger(SCOPE),
             duration,
@@ -329,17 +358,24 @@ impl OtelExporter {
     /// Blocks until the processors have exported what they hold, so call it
     /// off the async workers (`spawn_blocking` or a thread).
     pub fn shutdown(&self) {
-        let pipelines = self
-            .pipelines
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let pipelines = self.lock().take();
         for p in pipelines.into_iter().flat_map(HashMap::into_values) {
-            let _ = p.traces.shutdown();
-            let _ = p.logs.shutdown();
-            let _ = p.metrics.shutdown();
+            shut(&p);
         }
     }
+}
+
+/// Stops a pipeline nobody uses, on its own thread: stopping blocks on the
+/// export tasks, which must not happen on an async worker.
+fn discard(p: Arc<Pipeline>) {
+    std::thread::spawn(move || shut(&p));
+}
+
+/// Flushes and stops one pipeline's providers. Blocks on their export tasks.
+fn shut(p: &Pipeline) {
+    let _ = p.traces.shutdown();
+    let _ = p.logs.shutdown();
+    let _ = p.metrics.shutdown();
 }
 
 impl ServerSpan {
@@ -359,7 +395,7 @@ impl ServerSpan {
     }
 
     /// Ends the span with the response's `status` (and the error it showed),
-    /// writes the access log record and records the metrics.
+    /// records the metrics, and logs a 4xx or 5xx answer.
     pub fn finish(mut self, status: u16, elapsed: Duration, error: Option<&str>) {
         let p = &self.pipeline;
         let attrs = [
@@ -372,6 +408,23 @@ impl ServerSpan {
             p.errors.add(1, &attrs);
         }
 
+        if status >= 400 || p.access_logs {
+            self.log(status, elapsed, error);
+        }
+        if status >= 500 {
+            let message = error.map_or_else(|| format!("HTTP {status}"), str::to_owned);
+            self.span.set_status(Status::error(message));
+        }
+        self.span.set_attribute(KeyValue::new(
+            "http.response.status_code",
+            i64::from(status),
+        ));
+        self.span.end();
+    }
+
+    /// Writes the request's log record, with the span's trace and span ids.
+    fn log(&self, status: u16, elapsed: Duration, error: Option<&str>) {
+        let p = &self.pipeline;
         let sc = self.span.span_context().clone();
         let mut rec = p.logger.create_log_record();
         let (severity, text) = match status {
@@ -397,16 +450,6 @@ impl ServerSpan {
         rec.add_attribute("http.route", self.route.clone());
         rec.add_attribute("http.response.status_code", i64::from(status));
         p.logger.emit(rec);
-
-        self.span.set_attribute(KeyValue::new(
-            "http.response.status_code",
-            i64::from(status),
-        ));
-        if status >= 500 {
-            let message = error.map_or_else(|| format!("HTTP {status}"), str::to_owned);
-            self.span.set_status(Status::error(message));
-        }
-        self.span.end();
     }
 }
 

@@ -212,6 +212,9 @@ pub async fn start(config: ShopConfig) -> Result<ShopHandle, ShopError> {
         config,
     });
 
+    if let Some(otel) = &state.otel {
+        otel.prewarm(&state);
+    }
     let (stop, stop_rx) = watch::channel(false);
     let mut tasks = Vec::new();
     let admin = base_url(&admin_listener)?;

@@ -179,7 +179,12 @@ pub async fn run(
         regions: REGIONS.iter().map(|(r, _)| (*r).to_owned()).collect(),
         seed: scenario.seed,
         deploy_webhook: Some(format!("{}/v1/events/deploy", receiver.url)),
-        otlp: Some(OtelConfig::new(receiver.url.clone())),
+        // Batches every 5 s: the same data in fewer, larger exports, which
+        // leaves the two cores to the browsers.
+        otlp: Some(OtelConfig {
+            export_interval: Duration::from_secs(5),
+            ..OtelConfig::new(receiver.url.clone())
+        }),
         ..ShopConfig::default()
     })
     .await

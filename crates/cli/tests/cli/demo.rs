@@ -29,6 +29,7 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
     let alerts = report["timeline"]["alerts"].as_array().unwrap();
+    let failures = report["timeline"]["failures"].as_array().unwrap();
     let firing: Vec<_> = alerts.iter().filter(|a| a["change"] == "firing").collect();
 
     // The checkout SLO paged, for us-east-1.
@@ -39,7 +40,8 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
     assert_eq!(
         page["regions"],
         serde_json::json!(["us-east-1"]),
-        "{page:#}"
+        "{page:#}\nruns: {:#}\nfailures: {failures:#?}",
+        report["timeline"]["runs"]
     );
     // ... within three minutes of the fault starting (the deploy at 0:40).
     let deploy = report["timeline"]["deploys"]
@@ -54,7 +56,6 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         "paged {after_ms} ms after the fault"
     );
     // No alert blamed another region.
-    let failures = report["timeline"]["failures"].as_array().unwrap();
     for a in &firing {
         let regions = a["regions"].as_array().unwrap();
         assert!(

@@ -134,6 +134,12 @@ async fn spans_logs_and_metrics_reach_sightlines_receiver_over_otlp() {
             .is_some_and(|m| m.contains("payment")),
         "{front:?}"
     );
+    assert!(
+        queries::logs::for_trace(store.conn(), healthy)
+            .unwrap()
+            .is_empty(),
+        "successful requests are not logged by default"
+    );
     let logs = queries::logs::for_trace(store.conn(), failing).unwrap();
     let error = logs
         .iter()
