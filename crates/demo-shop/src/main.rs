@@ -1,4 +1,5 @@
-//! `sightline-demo-shop`: runs the demo shop until Ctrl-C, optionally playing a scenario.
+//! `sightline-demo-shop`: runs the demo shop until Ctrl-C, optionally playing a
+//! scenario; `sightline-demo-shop deploy` rolls a release out on a running one.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,8 +10,10 @@ use sightline_demo_shop::{OtelConfig, ScaledClock, Scenario, ShopConfig};
 
 /// Runs the Sightline demo shop on loopback.
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Regions, comma-separated.
     #[arg(
         long,
@@ -57,12 +60,74 @@ struct Args {
     seed: u64,
 }
 
+/// Commands for a shop that is already running.
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Rolls a version of one service out to one region (or to all) through
+    /// the admin API; prints the deploy events as JSON.
+    Deploy {
+        /// The running shop's admin URL (printed at its start).
+        #[arg(long, env = "SIGHTLINE_SHOP_ADMIN")]
+        admin: String,
+        /// The service: frontend, auth, catalog, cart, payment, inventory.
+        #[arg(long)]
+        service: String,
+        /// The version to run.
+        #[arg(long)]
+        version: String,
+        /// The region; every region when absent.
+        #[arg(long)]
+        region: Option<String>,
+        /// The commit it was built from; derived from the version when absent.
+        #[arg(long)]
+        commit: Option<String>,
+    },
+}
+
+/// `deploy`: POSTs the rollout and prints what the shop answered.
+async fn deploy(
+    admin: &str,
+    req: &sightline_demo_shop::deploy::DeployRequest,
+) -> anyhow::Result<()> {
+    let url = format!("{}/admin/deploy", admin.trim_end_matches('/'));
+    let resp = reqwest::Client::new()
+        .post(&url)
+        .timeout(Duration::from_secs(10))
+        .json(req)
+        .send()
+        .await
+        .with_context(|| format!("{url}: the shop did not answer"))?;
+    let status = resp.status();
+    let body = resp.text().await.unwrap_or_default();
+    if !status.is_success() {
+        anyhow::bail!("{url} refused the deploy ({status}): {body}");
+    }
+    println!("{body}");
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .init();
     let args = Args::parse();
+    if let Some(Command::Deploy {
+        admin,
+        service,
+        version,
+        region,
+        commit,
+    }) = &args.command
+    {
+        let req = sightline_demo_shop::deploy::DeployRequest {
+            service: service.clone(),
+            version: version.clone(),
+            region: region.clone(),
+            commit: commit.clone(),
+        };
+        return deploy(admin, &req).await;
+    }
     let scenario = args
         .scenario
         .as_deref()

@@ -90,3 +90,54 @@ async fn deploy_events_reach_sightlines_receiver() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deploy_command_rolls_a_release_out_on_a_running_shop() {
+    let shop = shop_with(&["us-east-1", "eu-west-1"], |_| {}).await;
+    let admin = shop.admin_url().to_owned();
+    let deploy = move |args: &'static [&'static str]| {
+        let admin = admin.clone();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_sightline-demo-shop"))
+                .args(["deploy", "--admin", &admin])
+                .args(args)
+                .output()
+                .unwrap()
+        })
+    };
+    let out = deploy(&[
+        "--service",
+        "payment",
+        "--version",
+        "2.4.1",
+        "--region",
+        "us-east-1",
+    ])
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["events"][0]["release_id"], "payment@2.4.1");
+    assert_eq!(
+        shop.state().releases.version("payment", "us-east-1"),
+        "2.4.1"
+    );
+    assert_eq!(
+        shop.state().releases.version("payment", "eu-west-1"),
+        "2.4.0"
+    );
+
+    let out = deploy(&["--service", "billing", "--version", "1.0.0"])
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refused the deploy") && err.contains("billing"),
+        "{err}"
+    );
+}

@@ -30,6 +30,9 @@ fn every_scenario_file_parses() {
         "latency",
         "error-rate",
         "red-herring",
+        "restart-storm",
+        "dependency-timeout",
+        "pool-exhaustion",
     ] {
         assert!(names.iter().any(|n| n == required), "missing {required}");
     }
