@@ -11,14 +11,17 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
-setup
+# Set-up talks on stderr, so `--json` leaves only the report on stdout.
+{
+  setup
 
-say "building sightline"
-cargo build --locked -p sightline-cli
-if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-  build_ui
-  say "building the desktop app"
-  cargo build --locked -p sightline-app
-fi
+  say "building sightline"
+  cargo build --locked -p sightline-cli
+  if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    build_ui
+    say "building the desktop app"
+    cargo build --locked -p sightline-app
+  fi
+} >&2
 
 exec "$CARGO_TARGET_DIR/debug/sightline" demo "$@"
