@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use sightline_core::EventKind;
 use sightline_store::{Store, queries};
 
-use crate::{admin_post, client, receiver, shop_with};
+use crate::{admin_post, get_json, receiver, shop_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deploy_events_reach_sightlines_receiver() {
@@ -30,14 +30,7 @@ async fn deploy_events_reach_sightlines_receiver() {
         json!({"service": "cart", "version": "1.5.0", "commit": "abc123"}),
     )
     .await;
-    let log: Vec<Value> = client()
-        .get(format!("{}/admin/deploys", shop.admin_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Vec<Value> = get_json(format!("{}/admin/deploys", shop.admin_url())).await;
     assert_eq!(log.len(), 3);
     assert_eq!(log[0]["previous_version"], "2.4.0");
     assert_eq!(shop.state().releases.version("cart", "eu-west-1"), "1.5.0");

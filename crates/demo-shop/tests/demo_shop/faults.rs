@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use reqwest::header::COOKIE;
 use serde_json::json;
 
-use crate::{admin_post, checkout, client, location, login, shop};
+use crate::{admin_post, checkout, client, get_json, location, login, shop};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn payment_latency_in_us_east_1_times_out_checkout_there_only() {
@@ -150,14 +150,7 @@ async fn restart_storm_pool_exhaustion_and_dependency_timeout_have_real_symptoms
     let r = c.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(r.status(), 502);
     assert!(r.text().await.unwrap().contains("catalog is restarting"));
-    let faults: serde_json::Value = c
-        .get(format!("{}/admin/faults", shop.admin_url()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let faults: serde_json::Value = get_json(format!("{}/admin/faults", shop.admin_url())).await;
     assert!(
         faults[0]["restarts"].as_u64().unwrap() >= 1 && faults[0]["hits"].as_u64().unwrap() >= 1
     );

@@ -72,6 +72,18 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// GETs `url` and decodes its JSON answer.
+pub async fn get_json<T: serde::de::DeserializeOwned>(url: impl reqwest::IntoUrl) -> T {
+    client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// Signs `email` in through the login form and returns its `Cookie` header value.
 pub async fn login(c: &reqwest::Client, base: &str, email: &str) -> String {
     let r = c

@@ -13,7 +13,7 @@ use sightline_demo_shop::otel::pod_name;
 use sightline_demo_shop::trace::SpanRecord;
 use sightline_store::{Store, queries};
 
-use crate::{FormExt, admin_post, client, login, receiver, shop_with};
+use crate::{FormExt, admin_post, client, get_json, login, receiver, shop_with};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spans_logs_and_metrics_reach_sightlines_receiver_over_otlp() {
@@ -70,17 +70,11 @@ async fn spans_logs_and_metrics_reach_sightlines_receiver_over_otlp() {
     .await;
     let failing = "5c0a3e8f7d2b4c6a9e1f0b2d4c6e8a01";
     assert_eq!(checkout(failing).await, 502);
-    let in_memory: Vec<SpanRecord> = c
-        .get(format!(
-            "{}/admin/spans?trace_id={healthy}",
-            shop.admin_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let in_memory: Vec<SpanRecord> = get_json(format!(
+        "{}/admin/spans?trace_id={healthy}",
+        shop.admin_url()
+    ))
+    .await;
     // Two reader intervals, so the observable gauges are collected with the spike on.
     tokio::time::sleep(Duration::from_millis(600)).await;
     shop.shutdown().await; // flushes the SDK pipelines

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use reqwest::header::COOKIE;
 use sightline_demo_shop::trace::SpanRecord;
 
-use crate::{FormExt, client, login, shop};
+use crate::{FormExt, client, get_json, login, shop};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn checkout_trace_is_one_tree_across_services() {
@@ -31,17 +31,11 @@ async fn checkout_trace_is_one_tree_across_services() {
         .unwrap();
     assert_eq!(r.status(), 303);
 
-    let spans: Vec<SpanRecord> = c
-        .get(format!(
-            "{}/admin/spans?trace_id={trace_id}",
-            shop.admin_url()
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spans: Vec<SpanRecord> = get_json(format!(
+        "{}/admin/spans?trace_id={trace_id}",
+        shop.admin_url()
+    ))
+    .await;
     let by_id: HashMap<&str, &SpanRecord> = spans.iter().map(|s| (s.span_id.as_str(), s)).collect();
     let parent_service = |s: &SpanRecord| {
         s.parent_span_id
