@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "alerts",
         sql: include_str!("../migrations/20261201130000_alerts.sql"),
     },
+    Migration {
+        version: 20261201150000,
+        name: "attribution",
+        sql: include_str!("../migrations/20261201150000_attribution.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -141,3 +141,36 @@ pub fn open_of(conn: &Connection, slo: &str, rule: u32) -> Result<Option<AlertEp
         .optional()?;
     Ok(finish(row.into_iter().collect())?.pop())
 }
+
+/// Stores the attribution report (JSON) of one episode. Returns false when
+/// the episode is not stored.
+pub fn set_attribution(
+    conn: &Connection,
+    slo: &str,
+    rule: u32,
+    firing_at_ms: i64,
+    report_json: &str,
+) -> Result<bool> {
+    let n = conn.execute(
+        "UPDATE alert_episodes SET attribution = ?4 WHERE slo = ?1 AND rule = ?2 AND firing_at_ms = ?3",
+        params![slo, rule, firing_at_ms, report_json],
+    )?;
+    Ok(n > 0)
+}
+
+/// The attribution report (JSON) stored with one episode, if any.
+pub fn attribution_of(
+    conn: &Connection,
+    slo: &str,
+    rule: u32,
+    firing_at_ms: i64,
+) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT attribution FROM alert_episodes WHERE slo = ?1 AND rule = ?2 AND firing_at_ms = ?3",
+            params![slo, rule, firing_at_ms],
+            |r| r.get::<_, Option<String>>(0),
+        )
+        .optional()?
+        .flatten())
+}

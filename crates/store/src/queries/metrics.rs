@@ -296,6 +296,38 @@ pub fn series(
     raws.into_iter().map(decode).collect()
 }
 
+/// Points of every metric with `from <= time < to` (Unix ns), oldest first, at most `limit`.
+pub fn between(
+    conn: &Connection,
+    from_unix_nano: i64,
+    to_unix_nano: i64,
+    limit: usize,
+) -> Result<Vec<MetricPoint>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, service, time_unix_nano, kind, value, monotonic, count, sum, detail, attributes
+         FROM metric_points WHERE time_unix_nano >= ?1 AND time_unix_nano < ?2
+         ORDER BY time_unix_nano LIMIT ?3",
+    )?;
+    let raws = stmt
+        .query_map(params![from_unix_nano, to_unix_nano, limit], |r| {
+            Ok(RawPoint {
+                name: r.get(0)?,
+                service: r.get(1)?,
+                time_unix_nano: r.get(2)?,
+                kind: r.get(3)?,
+                value: r.get(4)?,
+                monotonic: r.get(5)?,
+                count: r.get(6)?,
+                sum: r.get(7)?,
+                detail: r.get(8)?,
+                attributes: r.get(9)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(decode).collect()
+}
+
 /// How many metric points are stored.
 pub fn count(conn: &Connection) -> Result<i64> {
     conn.query_row("SELECT count(*) FROM metric_points", [], |r| r.get(0))

@@ -224,6 +224,31 @@ pub(crate) fn decode_run(raw: RawRun, steps: Vec<StepResult>) -> Result<Run> {
     })
 }
 
+/// Final attempts of `journey` that started in `[from_ms, to_ms]`, with
+/// their steps, oldest first, at most `limit`.
+pub fn for_journey_between(
+    conn: &Connection,
+    journey: &str,
+    from_ms: i64,
+    to_ms: i64,
+    limit: usize,
+) -> Result<Vec<Run>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {RUN_COLUMNS} FROM runs WHERE journey = ?1 AND started_at_ms BETWEEN ?2 AND ?3
+         AND is_final = 1 ORDER BY started_at_ms, id LIMIT ?4"
+    ))?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let raws = stmt
+        .query_map(rusqlite::params![journey, from_ms, to_ms, limit], raw_run)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter()
+        .map(|raw| {
+            let id = RunId::from_bytes(id_bytes("runs", "id", raw.id.clone())?);
+            decode_run(raw, steps(conn, id)?)
+        })
+        .collect()
+}
+
 /// The steps of one run, in order.
 pub fn steps(conn: &Connection, id: RunId) -> Result<Vec<StepResult>> {
     let mut stmt = conn.prepare_cached(

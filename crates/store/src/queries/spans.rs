@@ -270,6 +270,23 @@ pub fn for_service(
     raws.into_iter().map(RawSpan::into_span).collect()
 }
 
+/// Spans with `from <= start < to` (Unix ns), by start time, at most `limit`.
+pub fn between(
+    conn: &Connection,
+    from_unix_nano: i64,
+    to_unix_nano: i64,
+    limit: usize,
+) -> Result<Vec<Span>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE start_unix_nano >= ?1 AND start_unix_nano < ?2 ORDER BY start_unix_nano LIMIT ?3"
+    ))?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let raws = stmt
+        .query_map(params![from_unix_nano, to_unix_nano, limit], decode)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(RawSpan::into_span).collect()
+}
+
 /// How many spans are stored.
 pub fn count(conn: &Connection) -> Result<i64> {
     conn.query_row("SELECT count(*) FROM spans", [], |r| r.get(0))

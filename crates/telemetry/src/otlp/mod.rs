@@ -5,5 +5,6 @@ pub mod convert;
 pub mod decode;
 pub mod grpc;
 pub mod http;
+pub mod jsonl;
 pub mod signal;
 pub mod status;
