@@ -22,7 +22,7 @@ use crate::timeline::{Deploy, Timeline};
 use crate::{DemoError, JOURNEYS, SCENARIOS};
 
 /// The demo shop's published demo credentials (docs/demo-shop.md).
-const SHOP_PASSWORD: &str = "sightline-demo";
+pub(crate) const SHOP_PASSWORD: &str = "sightline-demo";
 const SHOP_TOTP_SEED: &str = "JBSWY3DPEHPK3PXP";
 
 /// The regions, with how far each sits from its users (latency factor of

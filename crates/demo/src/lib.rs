@@ -12,6 +12,8 @@
 
 pub mod closed_loop;
 pub mod history;
+pub mod incident;
+pub mod incident_files;
 pub mod report;
 pub mod slos;
 pub mod timeline;
