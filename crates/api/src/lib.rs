@@ -27,6 +27,7 @@
 //! status documents and the live SLOs ([`slo::live`]).
 
 mod app_info;
+pub mod attribution;
 pub mod bindings;
 mod context;
 mod contract;

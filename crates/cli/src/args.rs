@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+pub use crate::args_attribution::*;
 use clap::{Args, Parser, Subcommand};
 
 /// Sightline: reliability measured where users feel it.
@@ -65,6 +66,15 @@ pub enum Command {
     /// Record changes that can explain an SLO moving (deploys).
     #[command(subcommand)]
     Event(EventCommand),
+    /// Why an SLO is burning: the causes ranked with evidence, the onset and
+    /// the change behind it. Or, with --from/--to, suspects from telemetry.
+    Attribute(AttributeArgs),
+    /// Load telemetry files (OTLP JSON Lines).
+    #[command(subcommand)]
+    Telemetry(TelemetryCommand),
+    /// Evaluate the engines on labelled data, and record that data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
 }
 
 /// `sightline ingest ...`

@@ -6,6 +6,7 @@
 //! documented in `docs/cli.md` and in [`exit`].
 
 mod args;
+mod args_attribution;
 mod commands;
 mod exit;
 mod output;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, EventCommand, IngestCommand};
+use crate::args::{Cli, Command, EvalCommand, EventCommand, IngestCommand, TelemetryCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -37,6 +38,12 @@ fn main() -> ExitCode {
             commands::ingest_k8s_events::run(&cli, args)
         }
         Command::Event(EventCommand::Deploy(args)) => commands::event_deploy::run(&cli, args),
+        Command::Attribute(args) => commands::attribute::run(&cli, args),
+        Command::Telemetry(TelemetryCommand::Import(args)) => {
+            commands::telemetry_import::run(&cli, args)
+        }
+        Command::Eval(EvalCommand::Attribution(args)) => commands::eval::attribution(&cli, args),
+        Command::Eval(EvalCommand::Record(args)) => commands::eval::record(&cli, args),
     };
     match result {
         Ok(code) => code.into(),

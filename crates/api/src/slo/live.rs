@@ -171,7 +171,9 @@ impl LiveSlos {
                 },
             ) => {
                 let row = self.episode_row(&t.slo, t.rule, pending_at_ms, since_ms)?;
-                alerts::record_firing(c, &row)?;
+                if alerts::record_firing(c, &row)? {
+                    self.attribute(store, &t.slo, rule, since_ms);
+                }
                 Some(("firing", row))
             }
             (AlertState::Firing { .. }, _) => {
@@ -193,6 +195,20 @@ impl LiveSlos {
             short_window: sightline_slo::prometheus::prom_duration(row.short_window_ms),
             regions: row.regions,
         }))
+    }
+
+    /// Runs the attribution engine once for a new firing and stores its
+    /// report with the episode. A failure is logged, never fatal: the alert
+    /// itself is already stored.
+    fn attribute(&self, store: &Store, slo: &str, rule: u32, firing_at_ms: i64) {
+        let Some(config) = self.engine.configs().find(|c| c.definition.name == slo) else {
+            return;
+        };
+        if let Err(e) =
+            crate::attribution::attach_to_alert(store, config, &self.tags, rule, firing_at_ms)
+        {
+            tracing::warn!(slo, error = %e, "attribution for the alert failed");
+        }
     }
 
     /// The stored form of rule `rule` of `slo` firing now: windows,

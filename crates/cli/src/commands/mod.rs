@@ -1,7 +1,9 @@
 //! One module per top-level command.
 
+pub mod attribute;
 pub mod db;
 pub mod demo;
+pub mod eval;
 pub mod event_deploy;
 pub mod ingest_k8s_events;
 pub mod ingest_prometheus;
@@ -13,3 +15,4 @@ pub mod runs;
 pub mod runs_show;
 pub mod serve;
 pub mod slo;
+pub mod telemetry_import;

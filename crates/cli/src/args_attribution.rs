@@ -1,0 +1,92 @@
+//! Arguments of the attribution commands: `attribute`, `telemetry import` and
+//! `eval`. Kept apart from `args.rs`, which holds the rest.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+/// `sightline attribute ...`: why an SLO is burning, or which service is
+/// behind a bad window.
+#[derive(Debug, Args)]
+pub struct AttributeArgs {
+    /// The SLO to explain (its `name`). Without it, give `--from` and `--to`
+    /// for telemetry-only mode.
+    pub slo: Option<String>,
+    /// The moment to explain: RFC 3339 or Unix ms (default: now).
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Telemetry-only mode: start of the bad window.
+    #[arg(long, value_name = "TIME", requires = "to", conflicts_with = "slo")]
+    pub from: Option<String>,
+    /// Telemetry-only mode: end of the bad window.
+    #[arg(long, value_name = "TIME", requires = "from")]
+    pub to: Option<String>,
+    /// Telemetry-only mode: start of the baseline (default: the window's
+    /// length before `--from`).
+    #[arg(long, value_name = "TIME", requires = "baseline_to")]
+    pub baseline_from: Option<String>,
+    /// Telemetry-only mode: end of the baseline.
+    #[arg(long, value_name = "TIME", requires = "baseline_from")]
+    pub baseline_to: Option<String>,
+    /// Where the SLO definitions are (default: `slos/`).
+    #[arg(long, value_name = "DIR", default_value = "slos")]
+    pub slos: PathBuf,
+    /// Print the report as Markdown.
+    #[arg(long)]
+    pub markdown: bool,
+}
+
+/// `sightline telemetry ...`
+#[derive(Debug, Subcommand)]
+pub enum TelemetryCommand {
+    /// Load OTLP JSON Lines files (the OpenTelemetry Collector's file
+    /// exporter output; traces, logs and metrics; gzip or plain), streaming.
+    Import(TelemetryImportArgs),
+}
+
+/// Arguments of `telemetry import`.
+#[derive(Debug, Args)]
+pub struct TelemetryImportArgs {
+    /// The files, one OTLP export request per line.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Import the good lines of a file with bad lines (reported by number);
+    /// without it such a file is imported not at all.
+    #[arg(long)]
+    pub skip_bad: bool,
+}
+
+/// `sightline eval ...`
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Score the attribution engine on recorded, labelled incidents.
+    Attribution(EvalAttributionArgs),
+    /// Record labelled incidents from the demo shop (real time: each takes
+    /// its scenario's duration).
+    Record(EvalRecordArgs),
+}
+
+/// Arguments of `eval attribution`.
+#[derive(Debug, Args)]
+pub struct EvalAttributionArgs {
+    /// The dataset folder: one subfolder per incident, and `slos.yaml`.
+    #[arg(default_value = "datasets/incidents")]
+    pub dir: PathBuf,
+    /// Print each incident's report as well as the score table.
+    #[arg(long)]
+    pub reports: bool,
+}
+
+/// Arguments of `eval record`.
+#[derive(Debug, Args)]
+pub struct EvalRecordArgs {
+    /// Scenario files to record.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// The dataset folder to write into.
+    #[arg(long, default_value = "datasets/incidents")]
+    pub out: PathBuf,
+    /// How many recordings run at once.
+    #[arg(long, default_value_t = 3)]
+    pub parallel: usize,
+}

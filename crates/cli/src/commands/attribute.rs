@@ -1,0 +1,111 @@
+//! `sightline attribute`: why an SLO is burning, from the database; or,
+//! with `--from`/`--to`, which services are behind a bad window of
+//! telemetry alone.
+
+use std::path::Path;
+
+use sightline_api::attribution::{Window, slo_report, window_report};
+use sightline_api::slo::{journey_tags, load_slos};
+use sightline_attribution::{Options, Report, markdown};
+use sightline_store::Store;
+
+use crate::args::{AttributeArgs, Cli};
+use crate::commands::runs::{now_ms, parse_time};
+use crate::exit::{Code, OK, Refused};
+use crate::output;
+
+fn time(flag: &str, text: &str) -> anyhow::Result<i64> {
+    parse_time(text).map_err(|m| Refused(format!("{flag}: {m}")).into())
+}
+
+fn report(args: &AttributeArgs, store: &Store) -> anyhow::Result<Report> {
+    let opts = Options::default();
+    if let (Some(from), Some(to)) = (&args.from, &args.to) {
+        let window = Window {
+            from_ms: time("--from", from)?,
+            to_ms: time("--to", to)?,
+        };
+        let baseline = match (&args.baseline_from, &args.baseline_to) {
+            (Some(a), Some(b)) => Some(Window {
+                from_ms: time("--baseline-from", a)?,
+                to_ms: time("--baseline-to", b)?,
+            }),
+            _ => None,
+        };
+        return Ok(window_report(store, window, baseline, &opts)?);
+    }
+    let Some(slo) = &args.slo else {
+        return Err(
+            Refused("name an SLO, or give --from and --to for telemetry-only mode".into()).into(),
+        );
+    };
+    let at_ms = args
+        .at
+        .as_deref()
+        .map_or_else(|| Ok(now_ms()), |t| time("--at", t))?;
+    let slos = load_slos(&args.slos)?;
+    let Some(config) = slos
+        .iter()
+        .map(|s| &s.config)
+        .find(|c| c.definition.name == *slo)
+    else {
+        let names: Vec<&str> = slos
+            .iter()
+            .map(|s| s.config.definition.name.as_str())
+            .collect();
+        return Err(Refused(format!(
+            "unknown SLO {slo:?} in {} (there: {})",
+            args.slos.display(),
+            if names.is_empty() {
+                "none".to_owned()
+            } else {
+                names.join(", ")
+            }
+        ))
+        .into());
+    };
+    let tags = journey_tags(Path::new("journeys"));
+    Ok(slo_report(store, config, &tags, at_ms, &opts)?)
+}
+
+/// Runs `sightline attribute`.
+pub fn run(cli: &Cli, args: &AttributeArgs) -> anyhow::Result<Code> {
+    if cli.json && args.markdown {
+        return Err(Refused("--json and --markdown: choose one".into()).into());
+    }
+    let store = Store::open(cli.db_path())?;
+    let r = report(args, &store)?;
+    if cli.json {
+        output::json(&r)?;
+    } else if args.markdown {
+        print!("{}", markdown(&r));
+    } else {
+        println!("{}", r.sentence);
+        for (i, c) in r.causes.iter().enumerate() {
+            println!(
+                "  {}. {} {} {:?}: {:.0}% of the burn, confidence {:.2}{}",
+                i + 1,
+                c.service.as_deref().unwrap_or("?"),
+                c.region.as_deref().unwrap_or("(all regions)"),
+                c.kind,
+                c.share * 100.0,
+                c.confidence,
+                c.change
+                    .as_ref()
+                    .map(|ch| format!(", change {}", ch.release.as_deref().unwrap_or(&ch.kind)))
+                    .unwrap_or_default()
+            );
+        }
+        if !r.red_herrings.is_empty() {
+            println!(
+                "  ruled out: {}",
+                r.red_herrings
+                    .iter()
+                    .map(|h| h.series.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            );
+        }
+    }
+    Ok(Code(OK))
+}
