@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use sightline_attribution::indicators::RedPoint;
 use sightline_attribution::{Input, Options, RunObs, attribute};
 use sightline_core::{Event, LogRecord, MetricPoint, Span};
 use sightline_slo::SloConfig;
@@ -26,8 +27,10 @@ pub const MAX_RUNS: usize = 200_000;
 pub const MAX_BAD_TRACES: usize = 3_000;
 /// Good traces read for the baseline.
 pub const BASELINE_TRACES: usize = 400;
-/// Most spans read for the RED series.
+/// Most spans read for a telemetry-only window.
 pub const MAX_WINDOW_SPANS: usize = 300_000;
+/// Server spans sampled per bucket for the RED series.
+pub const RED_PER_BUCKET: usize = 2_000;
 /// Most metric points or log records read.
 pub const MAX_POINTS: usize = 500_000;
 /// How far back signals (spans, metrics, logs) are read.
@@ -36,6 +39,7 @@ pub const SIGNAL_LOOKBACK_MS: i64 = 2 * 3_600_000;
 /// Backend telemetry and changes for `[from_ms, to_ms)`, plus the spans of `trace_ids`.
 struct Telemetry {
     spans: Vec<Span>,
+    red: Vec<RedPoint>,
     metrics: Vec<MetricPoint>,
     logs: Vec<LogRecord>,
     events: Vec<Event>,
@@ -46,6 +50,7 @@ fn telemetry(
     from_ms: i64,
     to_ms: i64,
     trace_ids: &[&str],
+    window_spans: bool,
     opts: &Options,
 ) -> Result<Telemetry, ApiError> {
     let c = store.conn();
@@ -59,13 +64,33 @@ fn telemetry(
             }
         }
     }
-    for s in spans::between(c, ns(from_ms), ns(to_ms), MAX_WINDOW_SPANS)? {
-        if seen.insert((s.trace_id.clone(), s.span_id.clone())) {
-            all.push(s);
+    if window_spans {
+        for s in spans::between(c, ns(from_ms), ns(to_ms), MAX_WINDOW_SPANS)? {
+            if seen.insert((s.trace_id.clone(), s.span_id.clone())) {
+                all.push(s);
+            }
         }
     }
+    let red = spans::red_sample(
+        c,
+        ns(from_ms),
+        ns(to_ms),
+        ns(opts.bucket_ms),
+        RED_PER_BUCKET,
+    )?
+    .into_iter()
+    .map(|s| RedPoint {
+        service: s.service,
+        region: s.region,
+        at_ms: s.start_unix_nano / 1_000_000,
+        count: 1,
+        errors: u64::from(s.error),
+        duration_ms: s.duration_nano as f64 / 1e6,
+    })
+    .collect();
     Ok(Telemetry {
         spans: all,
+        red,
         metrics: metrics::between(c, ns(from_ms), ns(to_ms), MAX_POINTS)?,
         logs: logs::between(c, ns(from_ms), ns(to_ms), MAX_POINTS)?,
         events: events::between(c, from_ms - opts.change_lookback_ms, to_ms)?,
@@ -109,6 +134,7 @@ pub fn slo_report(
         (at_ms - SIGNAL_LOOKBACK_MS).max(from),
         at_ms + 1,
         &traces,
+        false,
         opts,
     )?;
     let input = Input {
@@ -119,6 +145,7 @@ pub fn slo_report(
         events: &t.events,
         metrics: &t.metrics,
         logs: &t.logs,
+        red: Some(&t.red),
         window: None,
         baseline: None,
     };
@@ -147,7 +174,7 @@ pub fn window_report(
     }
     let from = base.from_ms.min(window.from_ms);
     let to = base.to_ms.max(window.to_ms);
-    let t = telemetry(store, from, to, &[], opts)?;
+    let t = telemetry(store, from, to, &[], true, opts)?;
     let input = Input {
         slo: None,
         at_ms: window.to_ms,
@@ -156,6 +183,7 @@ pub fn window_report(
         events: &t.events,
         metrics: &t.metrics,
         logs: &t.logs,
+        red: Some(&t.red),
         window: Some(window),
         baseline: Some(base),
     };

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use crate::blame::Blame;
 use crate::changes::{Scope, score};
 use crate::decompose::Slice;
-use crate::engine::slice_onset;
+use crate::engine::{dim_value, slice_onset};
 use crate::indicators::Moved;
 use crate::input::{Input, Options, RunObs};
 use crate::report::{
@@ -42,18 +42,10 @@ pub struct CauseBuilder<'a> {
 }
 
 fn matches(o: &RunObs, slice: &Slice, blames: &HashMap<&str, Blame>) -> bool {
-    slice.items.iter().all(|(d, v)| match *d {
-        "service" => blames
-            .get(o.run_id.as_str())
-            .is_some_and(|b| &b.service == v),
-        "region" => &o.region == v,
-        "journey" => &o.journey == v,
-        "step" => o.step.as_ref() == Some(v),
-        "error_class" => o.error_class.as_deref().unwrap_or("slow") == v,
-        "journey_version" => &o.journey_version == v,
-        "runner" => &o.runner == v,
-        _ => false,
-    })
+    slice
+        .items
+        .iter()
+        .all(|(d, v)| dim_value(o, d, blames) == *v)
 }
 
 /// Same slice without the per-bad-run dimensions, so good runs match too.

@@ -8,7 +8,7 @@ use sightline_core::{Span, SpanKind};
 use crate::blame::{Blame, SelfTimeBaseline, Traces, blame, by_trace};
 use crate::causes::{CauseBuilder, build_causes};
 use crate::decompose::{Row, decompose};
-use crate::indicators::moved;
+use crate::indicators::{moved, red_points};
 use crate::input::{Input, Options, RunObs};
 use crate::onset::{Shift, detect, ratio_series};
 use crate::render::sentence;
@@ -69,8 +69,12 @@ pub fn run(input: &Input<'_>, opts: &Options) -> Report {
     let sli_onset = onset.map(|s| s.onset);
     let anchor = sli_onset.as_ref().map_or(window.from_ms, |o| o.at_ms);
     let signal_from = (anchor - 30 * 60_000).max(baseline.from_ms);
+    let red = match input.red {
+        Some(r) => r.to_vec(),
+        None => red_points(&windowed(input.spans, signal_from, window.to_ms)),
+    };
     let moved = moved(
-        &windowed(input.spans, signal_from, window.to_ms),
+        &red,
         input.metrics,
         input.logs,
         signal_from,
@@ -220,40 +224,37 @@ fn windowed(spans: &[Span], from_ms: i64, to_ms: i64) -> Vec<Span> {
         .collect()
 }
 
-fn row(o: &RunObs, in_window: bool, blames: &HashMap<&str, Blame>) -> Row {
+/// The value of dimension `dim` for one observation, as the decomposition
+/// sees it. Dimensions that only bad runs have are `(none)` on good ones.
+pub fn dim_value(o: &RunObs, dim: &str, blames: &HashMap<&str, Blame>) -> String {
     let none = || "(none)".to_owned();
-    let service = if o.good {
-        none()
-    } else {
-        blames
+    match dim {
+        "service" if o.good => none(),
+        "service" => blames
             .get(o.run_id.as_str())
-            .map_or_else(|| "(unknown)".to_owned(), |b| b.service.clone())
-    };
+            .map_or_else(|| "(unknown)".to_owned(), |b| b.service.clone()),
+        "region" => o.region.clone(),
+        "journey" => o.journey.clone(),
+        "step" if o.good => none(),
+        "step" => o.step.clone().unwrap_or_else(none),
+        "error_class" if o.good => none(),
+        "error_class" if o.slow => "slow".to_owned(),
+        "error_class" => o
+            .error_class
+            .clone()
+            .unwrap_or_else(|| "(unclassified)".to_owned()),
+        "journey_version" => o.journey_version.clone(),
+        "runner" => o.runner.clone(),
+        _ => none(),
+    }
+}
+
+fn row(o: &RunObs, in_window: bool, blames: &HashMap<&str, Blame>) -> Row {
     Row {
-        dims: [
-            ("service", service),
-            ("region", o.region.clone()),
-            ("journey", o.journey.clone()),
-            (
-                "step",
-                if o.good {
-                    none()
-                } else {
-                    o.step.clone().unwrap_or_else(none)
-                },
-            ),
-            (
-                "error_class",
-                if o.good {
-                    none()
-                } else {
-                    o.error_class.clone().unwrap_or_else(|| "slow".into())
-                },
-            ),
-            ("journey_version", o.journey_version.clone()),
-            ("runner", o.runner.clone()),
-        ]
-        .into(),
+        dims: crate::decompose::DIMENSIONS
+            .iter()
+            .map(|d| (*d, dim_value(o, d, blames)))
+            .collect(),
         bad: !o.good,
         in_window,
     }

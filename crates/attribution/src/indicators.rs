@@ -177,24 +177,58 @@ fn metric_series(points: &[MetricPoint], grid: &Grid) -> Vec<Labelled> {
         .collect()
 }
 
-fn red_series(spans: &[Span], grid: &Grid) -> Vec<Labelled> {
+/// Server spans reduced to what RED series need: one span, or a bucket of
+/// them already summed (a store can sample or aggregate in SQL).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedPoint {
+    /// The service.
+    pub service: String,
+    /// Its region.
+    pub region: Option<String>,
+    /// When (the span's start, or the bucket's), Unix ms.
+    pub at_ms: i64,
+    /// Requests.
+    pub count: u64,
+    /// Of which failed.
+    pub errors: u64,
+    /// Summed duration, ms.
+    pub duration_ms: f64,
+}
+
+/// One [`RedPoint`] per server span.
+pub fn red_points(spans: &[Span]) -> Vec<RedPoint> {
+    spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Server)
+        .map(|s| RedPoint {
+            service: s.service.clone(),
+            region: s.region.clone(),
+            at_ms: s.start_time_unix_nano / 1_000_000,
+            count: 1,
+            errors: u64::from(s.status == SpanStatus::Error),
+            duration_ms: s.duration_nano as f64 / 1e6,
+        })
+        .collect()
+}
+
+fn red_series(points: &[RedPoint], grid: &Grid) -> Vec<Labelled> {
     let mut errors: BTreeMap<(&str, Option<&str>), Vec<Acc>> = BTreeMap::new();
     let mut duration: BTreeMap<(&str, Option<&str>), Vec<Acc>> = BTreeMap::new();
-    for s in spans.iter().filter(|s| s.kind == SpanKind::Server) {
-        let Some(b) = grid.index(s.start_time_unix_nano / 1_000_000) else {
+    for p in points {
+        let Some(b) = grid.index(p.at_ms) else {
             continue;
         };
-        let key = (s.service.as_str(), s.region.as_deref());
+        let key = (p.service.as_str(), p.region.as_deref());
         let e = &mut errors
             .entry(key)
             .or_insert_with(|| vec![Acc::default(); grid.n])[b];
-        e.n += 1.0;
-        e.sum += f64::from(u8::from(s.status == SpanStatus::Error));
+        e.n += p.count as f64;
+        e.sum += p.errors as f64;
         let d = &mut duration
             .entry(key)
             .or_insert_with(|| vec![Acc::default(); grid.n])[b];
-        d.n += 1.0;
-        d.sum += s.duration_nano as f64 / 1e6;
+        d.n += p.count as f64;
+        d.sum += p.duration_ms;
     }
     let mut out = Vec::new();
     for (name, map) in [("span.error_ratio", errors), ("span.duration_ms", duration)] {
@@ -245,7 +279,7 @@ fn floor_for(s: &Series) -> f64 {
 /// Every series over `[from_ms, to_ms)` that shifted up by at least
 /// `min_strength` spreads.
 pub fn moved(
-    spans: &[Span],
+    red: &[RedPoint],
     metrics: &[MetricPoint],
     logs: &[LogRecord],
     from_ms: i64,
@@ -262,7 +296,7 @@ pub fn moved(
     let mut out = Vec::new();
     for (source, list) in [
         ("metric", metric_series(metrics, &grid)),
-        ("red", red_series(spans, &grid)),
+        ("red", red_series(red, &grid)),
         ("logs", log_series(logs, &grid)),
     ] {
         for (series, service, region, s) in list {

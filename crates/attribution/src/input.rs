@@ -100,6 +100,9 @@ pub struct Input<'a> {
     pub metrics: &'a [MetricPoint],
     /// Log records.
     pub logs: &'a [LogRecord],
+    /// Span-derived RED points for the indicators, when the caller sampled or
+    /// aggregated them; `None` derives them from `spans`.
+    pub red: Option<&'a [crate::indicators::RedPoint]>,
     /// Telemetry-only mode: the bad window, and optionally its baseline.
     pub window: Option<Window>,
     /// The baseline for telemetry-only mode.

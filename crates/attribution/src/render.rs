@@ -21,14 +21,20 @@ fn kind_word(k: CauseKind) -> &'static str {
 }
 
 fn what(c: &Cause) -> String {
-    let mut s = c
-        .service
-        .clone()
-        .unwrap_or_else(|| "an unidentified service".into());
-    if let Some(op) = &c.operation {
-        let _ = write!(s, " ({op})");
-    }
-    let _ = write!(s, " {}", kind_word(c.kind));
+    let mut s = match &c.service {
+        Some(service) => {
+            let mut s = service.clone();
+            if let Some(op) = &c.operation {
+                let _ = write!(s, " ({op})");
+            }
+            let _ = write!(s, " {}", kind_word(c.kind));
+            s
+        }
+        None => format!(
+            "{} with no linked trace to blame a service",
+            kind_word(c.kind)
+        ),
+    };
     if let Some(r) = &c.region {
         let _ = write!(s, " in {r}");
     }

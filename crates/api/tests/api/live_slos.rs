@@ -94,6 +94,26 @@ fn a_burn_in_one_region_fires_a_stored_page_that_names_it_and_then_resolves() {
             .iter()
             .any(|e| e.severity == "page" && e.regions == ["us-east-1"])
     );
+    // The attribution engine ran once when the page fired; its report is
+    // stored with the episode and points at the burning region.
+    let episode = stored.iter().find(|e| e.severity == "page").unwrap();
+    let report = sightline_api::attribution::alert_report(
+        &store,
+        &episode.slo,
+        episode.rule,
+        episode.firing_at_ms,
+    )
+    .unwrap()
+    .expect("a report is stored with the alert");
+    assert_eq!(report.at_ms, episode.firing_at_ms);
+    let top = report
+        .causes
+        .first()
+        .unwrap_or_else(|| panic!("{report:#?}"));
+    assert_eq!(top.region.as_deref(), Some("us-east-1"), "{report:#?}");
+    assert!(top.share > 0.9 && top.share <= 1.0, "{report:#?}");
+    assert!(report.sentence.contains("us-east-1"), "{}", report.sentence);
+
     let doc = live.status(T0 + 70 * MIN);
     assert_eq!(doc.slos[0].bad, 10);
     assert_eq!(doc.slos[0].alert_state, "firing");

@@ -129,6 +129,7 @@ fn eval_one(dir: &Path, slos: &[SloConfig]) -> anyhow::Result<(IncidentScore, Re
         events: &inc.events,
         metrics: &inc.metrics,
         logs: &inc.logs,
+        red: None,
         window: None,
         baseline: None,
     };

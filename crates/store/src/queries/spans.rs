@@ -287,6 +287,60 @@ pub fn between(
     raws.into_iter().map(RawSpan::into_span).collect()
 }
 
+/// A server span reduced to its RED fields.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedSpan {
+    /// `service.name`.
+    pub service: String,
+    /// `cloud.region`.
+    pub region: Option<String>,
+    /// Start, Unix ns.
+    pub start_unix_nano: i64,
+    /// Duration, ns.
+    pub duration_nano: i64,
+    /// Whether its status is an error.
+    pub error: bool,
+}
+
+/// Server spans with `from <= start < to`, at most `per_bucket` from each
+/// `bucket_nano` slice of the range (the first by start time), without
+/// their attributes: enough for rate, errors and duration series over a
+/// window of millions of spans at a bounded cost.
+pub fn red_sample(
+    conn: &Connection,
+    from_unix_nano: i64,
+    to_unix_nano: i64,
+    bucket_nano: i64,
+    per_bucket: usize,
+) -> Result<Vec<RedSpan>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT service, region, start_unix_nano, duration_nano, status = 'error' FROM spans
+         WHERE start_unix_nano >= ?1 AND start_unix_nano < ?2 AND kind = 'server'
+         ORDER BY start_unix_nano LIMIT ?3",
+    )?;
+    let limit = i64::try_from(per_bucket).unwrap_or(i64::MAX);
+    let mut out = Vec::new();
+    let step = bucket_nano.max(1);
+    let mut at = from_unix_nano;
+    while at < to_unix_nano {
+        let end = (at + step).min(to_unix_nano);
+        let rows = stmt.query_map(params![at, end, limit], |r| {
+            Ok(RedSpan {
+                service: r.get(0)?,
+                region: r.get(1)?,
+                start_unix_nano: r.get(2)?,
+                duration_nano: r.get(3)?,
+                error: r.get(4)?,
+            })
+        })?;
+        for row in rows {
+            out.push(row?);
+        }
+        at = end;
+    }
+    Ok(out)
+}
+
 /// How many spans are stored.
 pub fn count(conn: &Connection) -> Result<i64> {
     conn.query_row("SELECT count(*) FROM spans", [], |r| r.get(0))
