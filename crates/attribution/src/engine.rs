@@ -47,10 +47,13 @@ pub fn run(input: &Input<'_>, opts: &Options) -> Report {
             .take(MAX_BASELINE_TRACES)
             .map(Vec::as_slice),
     );
-    let blames: HashMap<&str, Blame> = in_window
+    // Every bad observation from the baseline's start on is blamed, so
+    // slices' onsets can be found before a window given by the caller.
+    let blames: HashMap<&str, Blame> = obs
         .iter()
-        .chain(in_base.iter())
-        .filter(|o| !o.good)
+        .filter(|o| {
+            !o.good && o.at_ms >= baseline.from_ms.min(window.from_ms) && o.at_ms < window.to_ms
+        })
         .filter_map(|o| {
             let spans = traces.get(o.trace_id.as_deref()?)?;
             Some((o.run_id.as_str(), blame(spans, o.slow, &self_base)?))
@@ -323,8 +326,8 @@ pub fn onset_of(obs: &[RunObs], from: i64, to: i64, bucket_ms: i64) -> Option<Sh
 
 /// Telemetry-only mode: one observation per request, that is per root
 /// server span (its parent is not in the trace); bad when it failed, or when
-/// it is slower than the baseline's p99 of the same operation (and twice its
-/// median). The whole trace is what blame then looks at.
+/// it is slower than the baseline's p99 of the same operation, twice its
+/// median and its median + 50 ms. The whole trace is what blame then looks at.
 fn trace_obs(traces: &Traces<'_>, input: &Input<'_>) -> Vec<RunObs> {
     let mut entries: Vec<(&str, &Span, bool)> = Vec::new();
     for (id, spans) in traces {
@@ -365,7 +368,8 @@ fn trace_obs(traces: &Traces<'_>, input: &Input<'_>) -> Vec<RunObs> {
             v.sort_unstable();
             let p99 = v[(v.len() * 99 / 100).min(v.len() - 1)];
             let median = v[v.len() / 2];
-            (k, p99.max(median * 2))
+            // At least 50 ms over the median, so jitter on fast calls is not "slow".
+            (k, p99.max(median * 2).max(median + 50_000_000))
         })
         .collect();
     entries

@@ -75,6 +75,10 @@ pub struct EvalAttributionArgs {
     /// Print each incident's report as well as the score table.
     #[arg(long)]
     pub reports: bool,
+    /// Ignore the runs and SLOs: rank suspects from the telemetry alone (the
+    /// recording's first 80 s as the baseline, its last 3 minutes as the window).
+    #[arg(long)]
+    pub telemetry_only: bool,
 }
 
 /// Arguments of `eval record`.

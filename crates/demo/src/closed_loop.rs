@@ -345,6 +345,7 @@ pub async fn run(
     receiver.stop().await;
     store = Store::open(&db)?;
     let (spans_per_trace, error_span_per_trace) = trace_evidence(&store, &timeline)?;
+    let attribution = first_alert_attribution(&store, &timeline);
 
     let report = DemoReport {
         scenario: scenario.name.clone(),
@@ -358,6 +359,7 @@ pub async fn run(
         spans_per_trace,
         error_span_per_trace,
         labels,
+        attribution,
     };
     drop(store);
     let markdown = opts.dir.join("report.md");
@@ -430,6 +432,25 @@ type TraceEvidence = (BTreeMap<String, u64>, BTreeMap<String, String>);
 
 /// For each failing run's trace: how many backend spans are stored, and the
 /// deepest failing span (`payment POST /charge: payment 2.4.1 internal error`).
+/// The report the attribution engine stored when the first alert fired.
+fn first_alert_attribution(
+    store: &Store,
+    timeline: &Timeline,
+) -> Option<sightline_api::attribution::Report> {
+    let a = timeline.first_firing()?;
+    let episodes = sightline_store::queries::alerts::fired_between(
+        store.conn(),
+        timeline.started_ms,
+        a.at_ms + 1,
+    )
+    .ok()?;
+    let e = episodes
+        .iter()
+        .filter(|e| e.slo == a.slo && e.rule == a.rule)
+        .max_by_key(|e| e.firing_at_ms)?;
+    sightline_api::attribution::alert_report(store, &e.slo, e.rule, e.firing_at_ms).ok()?
+}
+
 fn trace_evidence(store: &Store, timeline: &Timeline) -> Result<TraceEvidence, DemoError> {
     let (mut counts, mut errors) = (BTreeMap::new(), BTreeMap::new());
     for trace in timeline.failures.iter().filter_map(|f| f.trace_id.as_ref()) {

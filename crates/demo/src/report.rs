@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
+use sightline_api::attribution::Report;
 use sightline_api::slo::status::{StatusDoc, rfc3339_ms};
 use sightline_demo_shop::ScenarioLabels;
 
@@ -37,6 +38,8 @@ pub struct DemoReport {
     pub error_span_per_trace: BTreeMap<String, String>,
     /// The scenario's ground truth.
     pub labels: Option<ScenarioLabels>,
+    /// The attribution report stored with the first alert that fired.
+    pub attribution: Option<Report>,
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -82,6 +85,9 @@ impl DemoReport {
                     );
                 }
                 out.push(s);
+                if let Some(r) = &self.attribution {
+                    out.push(format!("Attribution: {}", r.sentence));
+                }
             }
             None => out.push("No SLO alert fired.".to_owned()),
         }

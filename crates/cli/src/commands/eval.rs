@@ -8,7 +8,7 @@ use anyhow::Context;
 use futures::StreamExt;
 use sightline_api::slo::parse_slo_file;
 use sightline_attribution::score::{IncidentScore, Labels, grade, summarise};
-use sightline_attribution::{Input, Options, Report, RunObs, attribute, markdown};
+use sightline_attribution::{Input, Options, Report, RunObs, Window, attribute, markdown};
 use sightline_core::Run;
 use sightline_demo::incident::files;
 use sightline_slo::SloConfig;
@@ -110,19 +110,33 @@ fn burning(slos: &[SloConfig], runs: &[Run], at_ms: i64) -> Option<(usize, f64)>
 }
 
 /// Explains the burning SLO of one incident and grades the answer.
-fn eval_one(dir: &Path, slos: &[SloConfig]) -> anyhow::Result<(IncidentScore, Report)> {
+/// Telemetry-only mode: the recording's first 80 s are the baseline (every
+/// scenario's faults start at 90 s or later) and its last 3 minutes the window.
+const TELEMETRY_BASELINE_MS: i64 = 80_000;
+/// See [`TELEMETRY_BASELINE_MS`].
+const TELEMETRY_WINDOW_MS: i64 = 180_000;
+
+fn eval_one(
+    dir: &Path,
+    slos: &[SloConfig],
+    telemetry_only: bool,
+) -> anyhow::Result<(IncidentScore, Report, f64)> {
     let inc = incident_files::load(dir).map_err(|e| Refused(e.to_string()))?;
     let at_ms = inc.runs.iter().map(|r| r.started_at_ms).max().unwrap_or(0) + 1;
-    let (i, _) = burning(slos, &inc.runs, at_ms)
+    let start_ms = inc.runs.iter().map(|r| r.started_at_ms).min().unwrap_or(0);
+    let (i, burn) = burning(slos, &inc.runs, at_ms)
         .ok_or_else(|| Refused(format!("{}: no run counts for any SLO", dir.display())))?;
     let def = &slos[i].definition;
-    let obs: Vec<RunObs> = inc
-        .runs
-        .iter()
-        .filter_map(|r| RunObs::judge(def, r, &[]))
-        .collect();
+    let obs: Vec<RunObs> = if telemetry_only {
+        Vec::new()
+    } else {
+        inc.runs
+            .iter()
+            .filter_map(|r| RunObs::judge(def, r, &[]))
+            .collect()
+    };
     let input = Input {
-        slo: Some((&def.name, def.target)),
+        slo: (!telemetry_only).then_some((def.name.as_str(), def.target)),
         at_ms,
         runs: &obs,
         spans: &inc.spans,
@@ -130,8 +144,14 @@ fn eval_one(dir: &Path, slos: &[SloConfig]) -> anyhow::Result<(IncidentScore, Re
         metrics: &inc.metrics,
         logs: &inc.logs,
         red: None,
-        window: None,
-        baseline: None,
+        window: telemetry_only.then_some(Window {
+            from_ms: at_ms - TELEMETRY_WINDOW_MS,
+            to_ms: at_ms,
+        }),
+        baseline: telemetry_only.then_some(Window {
+            from_ms: start_ms,
+            to_ms: start_ms + TELEMETRY_BASELINE_MS,
+        }),
     };
     let report = attribute(&input, &Options::default());
     // The labels are read only now, after the answer is in.
@@ -143,9 +163,14 @@ fn eval_one(dir: &Path, slos: &[SloConfig]) -> anyhow::Result<(IncidentScore, Re
     let name = dir
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let score = grade(&name, &def.name, &report, &labels)
+    let subject = if telemetry_only {
+        "(telemetry only)"
+    } else {
+        def.name.as_str()
+    };
+    let score = grade(&name, subject, &report, &labels)
         .ok_or_else(|| Refused(format!("{}: no cause is labelled", labels_path.display())))?;
-    Ok((score, report))
+    Ok((score, report, burn))
 }
 
 fn yes(b: bool) -> &'static str {
@@ -175,9 +200,11 @@ pub fn attribution(cli: &Cli, args: &EvalAttributionArgs) -> anyhow::Result<Code
     let started = Instant::now();
     let mut scores = Vec::new();
     let mut reports = Vec::new();
+    let mut burns = Vec::new();
     for d in &dirs {
         let t0 = Instant::now();
-        let (s, r) = eval_one(d, &slos)?;
+        let (s, r, burn) = eval_one(d, &slos, args.telemetry_only)?;
+        burns.push(burn);
         if !cli.json {
             eprintln!("==> {} ({} ms)", s.incident, t0.elapsed().as_millis());
         }
@@ -189,9 +216,20 @@ pub fn attribution(cli: &Cli, args: &EvalAttributionArgs) -> anyhow::Result<Code
         && summary.onset_within_2min == scores.len()
         && summary.red_herring_first == 0;
     if cli.json {
+        let incidents: Vec<serde_json::Value> = scores
+            .iter()
+            .zip(&reports)
+            .zip(&burns)
+            .map(|((s, r), b)| {
+                let mut v = serde_json::to_value(s).unwrap_or_default();
+                v["burn_rate_5m"] = serde_json::json!(b);
+                v["kind"] = serde_json::json!(r.causes.first().map(|c| c.kind));
+                v
+            })
+            .collect();
         let mut doc = serde_json::json!({
             "summary": summary,
-            "incidents": scores,
+            "incidents": incidents,
             "goals_met": goals_met,
             "seconds": started.elapsed().as_secs_f64(),
         });
@@ -201,12 +239,12 @@ pub fn attribution(cli: &Cli, args: &EvalAttributionArgs) -> anyhow::Result<Code
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
         println!(
-            "| incident | SLO | truth | top cause | service | region | release | onset err | true share | herring rank |"
+            "| incident | SLO (5 m burn) | truth | top cause | kind | service | region | release | onset err | true share | herring rank |"
         );
-        println!("|---|---|---|---|---|---|---|---|---|---|");
-        for s in &scores {
+        println!("|---|---|---|---|---|---|---|---|---|---|---|");
+        for ((s, r), burn) in scores.iter().zip(&reports).zip(&burns) {
             println!(
-                "| {} | {} | {} {} {} | {} {} {} | {} | {} | {} | {} | {:.0}% | {} |",
+                "| {} | {} ({burn:.1}x) | {} {} {} | {} {} {} | {} | {} | {} | {} | {} | {:.0}% | {} |",
                 s.incident,
                 s.slo,
                 s.truth.0,
@@ -215,6 +253,10 @@ pub fn attribution(cli: &Cli, args: &EvalAttributionArgs) -> anyhow::Result<Code
                 s.answer.0.as_deref().unwrap_or("-"),
                 s.answer.1.as_deref().unwrap_or("-"),
                 s.answer.2.as_deref().unwrap_or("-"),
+                r.causes.first().map_or_else(
+                    || "-".to_owned(),
+                    |c| format!("{:?}", c.kind).to_lowercase()
+                ),
                 yes(s.service_top1),
                 yes(s.region_top1),
                 yes(s.release_top1),

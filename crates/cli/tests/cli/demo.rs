@@ -156,6 +156,22 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         "payment's request-duration histogram is stored"
     );
 
+    // The attribution engine ran when the page fired, and its report is in
+    // the demo's: payment in us-east-1, with the 2.4.1 deploy.
+    let attribution = &report["attribution"];
+    let top = &attribution["causes"][0];
+    assert_eq!(top["service"], "payment", "{attribution:#}");
+    assert_eq!(top["region"], "us-east-1", "{attribution:#}");
+    assert_eq!(top["change"]["release"], "payment@2.4.1", "{attribution:#}");
+    let stored: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM alert_episodes WHERE slo = 'checkout-availability' AND attribution IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(stored >= 1, "the report is stored with the alert");
+
     // The report names all of it.
     let md = std::fs::read_to_string(demo_dir.join("report.md")).unwrap();
     for needle in [
@@ -165,6 +181,7 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         "Ground truth",
         "simulated",
         "payment POST /charges",
+        "Attribution: ",
     ] {
         assert!(md.contains(needle), "report.md lacks {needle:?}:\n{md}");
     }

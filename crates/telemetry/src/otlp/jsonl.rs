@@ -64,6 +64,12 @@ pub fn decode_line(line: &str) -> Result<Decoded, String> {
     .filter_map(|(k, i)| key_at(k).map(|p| (p, i)))
     .min()
     .map(|(_, i)| i);
+    if matches!(head.trim_end(), "{" | "[") {
+        return Err(
+            "the start of a pretty-printed JSON document, not JSON Lines: put each export on one line (`jq -c . FILE`)"
+                .to_owned(),
+        );
+    }
     let err = |e: serde_json::Error| format!("not OTLP JSON: {e}");
     match which {
         Some(0) => {
@@ -150,4 +156,32 @@ pub fn for_each_line(
         }
     }
     Ok(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_told_apart_by_their_signal() {
+        let spans = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"a"}}]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"x","kind":2,"startTimeUnixNano":"1","endTimeUnixNano":"2"}]}]}]}"#;
+        assert!(matches!(decode_line(spans), Ok(Decoded::Spans(v)) if v.len() == 1));
+        assert!(
+            matches!(decode_line(r#"{"resourceLogs":[]}"#), Ok(Decoded::Logs(v)) if v.is_empty())
+        );
+        assert!(
+            matches!(decode_line(r#"{"resourceMetrics":[]}"#), Ok(Decoded::Metrics(v)) if v.is_empty())
+        );
+        assert!(decode_line("{").unwrap_err().contains("pretty-printed"));
+        assert!(
+            decode_line(r#"{"other":1}"#)
+                .unwrap_err()
+                .contains("not an OTLP export")
+        );
+        let bad_id = spans.replace("eee19b7ec3c1b174", "xx");
+        assert!(
+            decode_line(&bad_id).unwrap_err().contains("rejected"),
+            "a bad item makes the line bad"
+        );
+    }
 }
