@@ -175,32 +175,52 @@ pub fn critical_self_times<'a>(spans: &[&'a Span]) -> Vec<(&'a Span, f64)> {
 #[derive(Debug, Default, Clone)]
 pub struct SelfTimeBaseline {
     medians: HashMap<(String, String), f64>,
+    durations: HashMap<(String, String), f64>,
+}
+
+fn medians(all: HashMap<(String, String), Vec<f64>>) -> HashMap<(String, String), f64> {
+    all.into_iter()
+        .map(|(k, mut v)| {
+            v.sort_by(f64::total_cmp);
+            (k, v[v.len() / 2])
+        })
+        .collect()
 }
 
 impl SelfTimeBaseline {
     /// Learns the medians from good traces.
     pub fn learn<'a>(traces: impl Iterator<Item = &'a [&'a Span]>) -> Self {
-        let mut all: HashMap<(String, String), Vec<f64>> = HashMap::new();
+        let mut own: HashMap<(String, String), Vec<f64>> = HashMap::new();
+        let mut whole: HashMap<(String, String), Vec<f64>> = HashMap::new();
         for t in traces {
             for (s, ms) in critical_self_times(t) {
-                all.entry((s.service.clone(), operation(s)))
+                own.entry((s.service.clone(), operation(s)))
                     .or_default()
                     .push(ms);
             }
+            for s in t {
+                whole
+                    .entry((s.service.clone(), operation(s)))
+                    .or_default()
+                    .push(s.duration_nano as f64 / 1e6);
+            }
         }
-        let medians = all
-            .into_iter()
-            .map(|(k, mut v)| {
-                v.sort_by(f64::total_cmp);
-                (k, v[v.len() / 2])
-            })
-            .collect();
-        SelfTimeBaseline { medians }
+        SelfTimeBaseline {
+            medians: medians(own),
+            durations: medians(whole),
+        }
     }
 
-    /// The baseline median for a span's service and operation.
+    /// The baseline median critical-path self-time for a span's service and operation.
     pub fn median(&self, s: &Span) -> Option<f64> {
         self.medians
+            .get(&(s.service.clone(), operation(s)))
+            .copied()
+    }
+
+    /// The baseline median duration for a span's service and operation.
+    pub fn median_duration(&self, s: &Span) -> Option<f64> {
+        self.durations
             .get(&(s.service.clone(), operation(s)))
             .copied()
     }
@@ -221,7 +241,7 @@ pub fn latency_origin<'a>(
     growth
         .into_values()
         .filter(|(_, g)| *g > 20.0)
-        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.span_id.cmp(&a.0.span_id)))
 }
 
 /// Blames one bad trace: errors first, else latency.

@@ -183,7 +183,8 @@ pub fn run(input: &Input<'_>, opts: &Options) -> Report {
 }
 
 /// A span is worse than the baseline when it failed, or when its
-/// critical-path self-time is 20 ms and 50% over the baseline median.
+/// critical-path self-time or its whole duration is 20 ms and 50% over the
+/// baseline median for its service and operation.
 fn worse_on_bad_traces(
     bad: &[&RunObs],
     traces: &Traces<'_>,
@@ -203,6 +204,16 @@ fn worse_on_bad_traces(
         for (s, ms) in crate::blame::critical_self_times(spans) {
             let b = base.median(s).unwrap_or(0.0);
             if ms - b > 20.0 && ms > b * 1.5 {
+                out.insert((s.service.clone(), s.region.clone()));
+            }
+        }
+        // Slower as a whole (a caller waiting on a slow callee): a symptom on the path.
+        for s in spans {
+            let ms = s.duration_nano as f64 / 1e6;
+            if let Some(b) = base.median_duration(s)
+                && ms - b > 20.0
+                && ms > b * 1.5
+            {
                 out.insert((s.service.clone(), s.region.clone()));
             }
         }

@@ -5,7 +5,7 @@
 //! (a series whose values never go down is taken as cumulative); a delta
 //! that goes negative is a counter reset and is dropped.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use sightline_core::{LogRecord, MetricKind, MetricPoint, Span, SpanKind, SpanStatus};
 
@@ -88,7 +88,7 @@ fn label(name: &str, service: &str, region: Option<&str>) -> String {
 
 fn metric_series(points: &[MetricPoint], grid: &Grid) -> Vec<Labelled> {
     // Exact series first (for deltas), then summed into (name, service, region).
-    let mut exact: HashMap<(&str, &str, String), Vec<&MetricPoint>> = HashMap::new();
+    let mut exact: BTreeMap<(&str, &str, String), Vec<&MetricPoint>> = BTreeMap::new();
     for p in points {
         let key = serde_json::to_string(&p.attributes).unwrap_or_default();
         exact
@@ -269,11 +269,20 @@ fn log_series(logs: &[LogRecord], grid: &Grid) -> Vec<Labelled> {
         .collect()
 }
 
-fn floor_for(s: &Series) -> f64 {
+/// The least spread assumed for a series: 10% of its median, and for
+/// durations 5 ms (a sub-millisecond call doubling is not news).
+fn floor_for(name: &str, s: &Series) -> f64 {
     let mut v: Vec<f64> = s.values.iter().flatten().copied().collect();
     v.sort_by(f64::total_cmp);
     let median = v.get(v.len() / 2).copied().unwrap_or(0.0).abs();
-    (median * 0.1).max(0.02)
+    let unit = if name.contains("duration_ms") {
+        5.0
+    } else if name.contains("duration") {
+        0.005
+    } else {
+        0.02
+    };
+    (median * 0.1).max(unit)
 }
 
 /// Every series over `[from_ms, to_ms)` that shifted up by at least
@@ -300,7 +309,7 @@ pub fn moved(
         ("logs", log_series(logs, &grid)),
     ] {
         for (series, service, region, s) in list {
-            if let Some(shift) = detect(&s, floor_for(&s), min_strength) {
+            if let Some(shift) = detect(&s, floor_for(&series, &s), min_strength) {
                 out.push(Moved {
                     source,
                     series,
