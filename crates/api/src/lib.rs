@@ -33,6 +33,7 @@ mod context;
 mod contract;
 mod error;
 mod har;
+pub mod incidents;
 pub mod journeys;
 pub mod live;
 pub mod overview;

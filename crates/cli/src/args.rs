@@ -75,6 +75,16 @@ pub enum Command {
     /// Evaluate the engines on labelled data, and record that data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Incidents opened by firing pages: list, show, ack, resolve, note,
+    /// postmortem draft. SLO definitions are read from `--slos` (default `slos/`).
+    Incident {
+        /// Where the SLO definitions are, for the postmortem's impact figures.
+        #[arg(long, value_name = "DIR", default_value = "slos", global = true)]
+        slos: PathBuf,
+        /// What to do.
+        #[command(subcommand)]
+        command: IncidentCommand,
+    },
 }
 
 /// `sightline ingest ...`

@@ -94,3 +94,55 @@ pub struct EvalRecordArgs {
     #[arg(long, default_value_t = 3)]
     pub parallel: usize,
 }
+
+/// `sightline incident ...`
+#[derive(Debug, Subcommand)]
+pub enum IncidentCommand {
+    /// Open and acknowledged incidents, newest first (`--all` adds resolved ones).
+    List {
+        /// Include resolved incidents.
+        #[arg(long)]
+        all: bool,
+    },
+    /// One incident and its timeline.
+    Show(IncidentRef),
+    /// Acknowledge an open incident.
+    Ack(IncidentWho),
+    /// Resolve an incident.
+    Resolve(IncidentWho),
+    /// Add a note to an incident's timeline.
+    Note {
+        /// The incident's number.
+        id: i64,
+        /// The note.
+        text: String,
+        /// Who writes it (default: $USER).
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Write a postmortem draft (Markdown) from what the database measured.
+    Postmortem {
+        /// The incident's number.
+        id: i64,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// An incident, and where its SLO is defined.
+#[derive(Debug, Args)]
+pub struct IncidentRef {
+    /// The incident's number.
+    pub id: i64,
+}
+
+/// An incident and who acts on it.
+#[derive(Debug, Args)]
+pub struct IncidentWho {
+    /// The incident's number.
+    pub id: i64,
+    /// Who (default: $USER).
+    #[arg(long)]
+    pub by: Option<String>,
+}

@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         }
         Command::Eval(EvalCommand::Attribution(args)) => commands::eval::attribution(&cli, args),
         Command::Eval(EvalCommand::Record(args)) => commands::eval::record(&cli, args),
+        Command::Incident { slos, command } => commands::incident::run(&cli, slos, command),
     };
     match result {
         Ok(code) => code.into(),

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "attribution",
         sql: include_str!("../migrations/20261201150000_attribution.sql"),
     },
+    Migration {
+        version: 20261201160000,
+        name: "incidents",
+        sql: include_str!("../migrations/20261201160000_incidents.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -172,12 +172,18 @@ impl LiveSlos {
             ) => {
                 let row = self.episode_row(&t.slo, t.rule, pending_at_ms, since_ms)?;
                 if alerts::record_firing(c, &row)? {
-                    self.attribute(store, &t.slo, rule, since_ms);
+                    let report = self.attribute(store, &t.slo, rule, since_ms);
+                    if row.severity == "page" {
+                        self.open_incident(store, &row, report.as_ref());
+                    }
                 }
                 Some(("firing", row))
             }
             (AlertState::Firing { .. }, _) => {
                 alerts::record_resolved(c, &t.slo, rule, t.at_ms)?;
+                if let Err(e) = crate::incidents::on_alert_resolved(store, &t.slo, rule, t.at_ms) {
+                    tracing::warn!(slo = t.slo, error = %e, "recording the resolution in the incident failed");
+                }
                 let row = self.episode_row(&t.slo, t.rule, t.at_ms, t.at_ms)?;
                 Some(("resolved", row))
             }
@@ -200,14 +206,41 @@ impl LiveSlos {
     /// Runs the attribution engine once for a new firing and stores its
     /// report with the episode. A failure is logged, never fatal: the alert
     /// itself is already stored.
-    fn attribute(&self, store: &Store, slo: &str, rule: u32, firing_at_ms: i64) {
-        let Some(config) = self.engine.configs().find(|c| c.definition.name == slo) else {
-            return;
+    fn attribute(
+        &self,
+        store: &Store,
+        slo: &str,
+        rule: u32,
+        firing_at_ms: i64,
+    ) -> Option<crate::attribution::Report> {
+        let config = self.engine.configs().find(|c| c.definition.name == slo)?;
+        crate::attribution::attach_to_alert(store, config, &self.tags, rule, firing_at_ms)
+            .map_err(|e| tracing::warn!(slo, error = %e, "attribution for the alert failed"))
+            .ok()
+    }
+
+    /// Opens (or joins) the incident of a page that just fired. Logged, never
+    /// fatal, like the attribution.
+    fn open_incident(
+        &self,
+        store: &Store,
+        row: &AlertEpisodeRow,
+        report: Option<&crate::attribution::Report>,
+    ) {
+        let alert = crate::incidents::FiredAlert {
+            slo: &row.slo,
+            rule: row.rule,
+            firing_at_ms: row.firing_at_ms,
+            burn_rate: row.burn_rate,
+            windows: format!(
+                "{}/{}",
+                sightline_slo::prometheus::prom_duration(row.long_window_ms),
+                sightline_slo::prometheus::prom_duration(row.short_window_ms)
+            ),
+            regions: &row.regions,
         };
-        if let Err(e) =
-            crate::attribution::attach_to_alert(store, config, &self.tags, rule, firing_at_ms)
-        {
-            tracing::warn!(slo, error = %e, "attribution for the alert failed");
+        if let Err(e) = crate::incidents::on_page_fired(store, &alert, report) {
+            tracing::warn!(slo = row.slo, error = %e, "opening the incident failed");
         }
     }
 

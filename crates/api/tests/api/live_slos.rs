@@ -114,6 +114,23 @@ fn a_burn_in_one_region_fires_a_stored_page_that_names_it_and_then_resolves() {
     assert!(top.share > 0.9 && top.share <= 1.0, "{report:#?}");
     assert!(report.sentence.contains("us-east-1"), "{}", report.sentence);
 
+    // The page opened an incident holding the alert and the attribution;
+    // the slower page (6h/30m) on the same SLO joined it.
+    let open = sightline_store::queries::incidents::list(store.conn(), false, 10).unwrap();
+    assert_eq!(open.len(), 1, "{open:#?}");
+    assert_eq!(open[0].slo, "checkout-availability");
+    assert_eq!(open[0].region.as_deref(), Some("us-east-1"));
+    let timeline = sightline_store::queries::incidents::timeline(store.conn(), open[0].id).unwrap();
+    assert!(
+        timeline.iter().any(|t| t.kind == "alert_fired"),
+        "{timeline:#?}"
+    );
+    assert!(
+        timeline
+            .iter()
+            .any(|t| t.kind == "attribution" && t.summary.contains("us-east-1"))
+    );
+
     let doc = live.status(T0 + 70 * MIN);
     assert_eq!(doc.slos[0].bad, 10);
     assert_eq!(doc.slos[0].alert_state, "firing");
@@ -133,6 +150,11 @@ fn a_burn_in_one_region_fires_a_stored_page_that_names_it_and_then_resolves() {
             .iter()
             .any(|c| c.change == "resolved" && c.severity == "page"),
         "{resolved:#?}"
+    );
+    let timeline = sightline_store::queries::incidents::timeline(store.conn(), open[0].id).unwrap();
+    assert!(
+        timeline.iter().any(|t| t.kind == "alert_resolved"),
+        "the resolution is on the incident: {timeline:#?}"
     );
     let fired_rows = alerts::fired_between(store.conn(), T0, T0 + 90 * MIN).unwrap();
     // The fast page (1h/5m) is over; the slow one (6h/30m) still sees the

@@ -5,6 +5,7 @@ pub mod db;
 pub mod demo;
 pub mod eval;
 pub mod event_deploy;
+pub mod incident;
 pub mod ingest_k8s_events;
 pub mod ingest_prometheus;
 pub mod journey;

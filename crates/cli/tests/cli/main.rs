@@ -3,6 +3,7 @@
 mod attribution;
 mod db;
 mod demo;
+mod incident;
 mod journey;
 mod replay;
 mod run;

@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod artifacts;
 pub mod events;
+pub mod incidents;
 pub mod logs;
 pub mod metrics;
 pub mod run_list;

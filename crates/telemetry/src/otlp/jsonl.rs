@@ -178,10 +178,15 @@ mod tests {
                 .unwrap_err()
                 .contains("not an OTLP export")
         );
-        let bad_id = spans.replace("eee19b7ec3c1b174", "xx");
-        assert!(
-            decode_line(&bad_id).unwrap_err().contains("rejected"),
-            "a bad item makes the line bad"
+        // Not hex: the JSON does not decode.
+        let not_hex = spans.replace("eee19b7ec3c1b174", "xx");
+        assert!(decode_line(&not_hex).unwrap_err().contains("not OTLP JSON"));
+        // Decodes, but the all-zero trace id is invalid: one bad item makes the line bad.
+        let zero = spans.replace(
+            "5b8efff798038103d269b633813fc60c",
+            "00000000000000000000000000000000",
         );
+        let err = decode_line(&zero).unwrap_err();
+        assert!(err.contains("rejected") && err.contains("traceId"), "{err}");
     }
 }
