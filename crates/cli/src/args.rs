@@ -273,6 +273,13 @@ pub struct ServeArgs {
     /// Stop after this long (e.g. 10m); default: until Ctrl-C or SIGTERM.
     #[arg(long = "for", value_name = "DURATION")]
     pub run_for: Option<String>,
+    /// Scrape a Prometheus endpoint into the database, as `URL=JOB` (the job
+    /// names the service). Repeat for several targets.
+    #[arg(long, value_name = "URL=JOB")]
+    pub scrape: Vec<String>,
+    /// How often the `--scrape` targets are scraped.
+    #[arg(long, value_name = "DURATION", default_value = "15s")]
+    pub scrape_interval: String,
 }
 
 /// `sightline runs ...`

@@ -18,6 +18,7 @@ use sightline_core::duration::parse_ms;
 use sightline_runner::StoreSink;
 use sightline_runner::ingest::{self, IngestState};
 use sightline_store::Store;
+use sightline_telemetry::prometheus::scrape::ScrapeTarget;
 use sightline_telemetry::{BearerToken, Ingest, IngestConfig, OtlpConfig, OtlpState};
 
 use crate::args::{Cli, ServeArgs};
@@ -25,6 +26,29 @@ use crate::exit::{Code, OK, Refused};
 
 /// How long requests in flight may take to finish once told to stop.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// `--scrape URL=JOB` values as targets; the message names the bad one.
+fn scrape_targets(values: &[String]) -> Result<Vec<ScrapeTarget>, Refused> {
+    values
+        .iter()
+        .map(|v| {
+            let (url, job) = v
+                .rsplit_once('=')
+                .filter(|(u, j)| {
+                    !j.trim().is_empty() && (u.starts_with("http://") || u.starts_with("https://"))
+                })
+                .ok_or_else(|| {
+                    Refused(format!(
+                        "--scrape {v}: give URL=JOB, e.g. http://127.0.0.1:9100/metrics=node"
+                    ))
+                })?;
+            Ok(ScrapeTarget {
+                url: url.to_owned(),
+                job: job.trim().to_owned(),
+            })
+        })
+        .collect()
+}
 
 /// Runs `sightline serve`.
 pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
@@ -34,6 +58,16 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
         .map(|t| parse_ms(t, "--for").map_err(|e| Refused(e.to_string())))
         .transpose()?
         .map(|ms| Duration::from_millis(u64::try_from(ms).unwrap_or(0)));
+    let targets = scrape_targets(&args.scrape)?;
+    let scrape_every = parse_ms(&args.scrape_interval, "--scrape-interval")
+        .map_err(|e| Refused(e.to_string()))
+        .and_then(|ms| match u64::try_from(ms) {
+            Ok(ms) if ms >= 100 => Ok(Duration::from_millis(ms)),
+            _ => Err(Refused(format!(
+                "--scrape-interval {}: use 100ms or more",
+                args.scrape_interval
+            ))),
+        })?;
     if args.token.as_deref().is_some_and(|t| t.trim().len() < 16) {
         return Err(Refused("--token: use at least 16 characters".into()).into());
     }
@@ -103,6 +137,14 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
                 stopped(stop_rx.clone()),
             ))
         });
+        let scraper = (!targets.is_empty()).then(|| {
+            tokio::spawn(sightline_telemetry::prometheus::scrape::scrape_loop(
+                targets.clone(),
+                scrape_every,
+                ingest.clone(),
+                stop_rx.clone(),
+            ))
+        });
         let app = ingest::router(state).merge(sightline_telemetry::http_router(otlp));
         let http_task = tokio::spawn(
             axum::serve(listener, app)
@@ -133,6 +175,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
                 grace_s = SHUTDOWN_GRACE.as_secs(),
                 "connections still open after the grace period; closing them"
             ),
+        }
+        if let Some(t) = scraper
+            && let Ok(summary) = t.await
+        {
+            tracing::info!(?summary, "Prometheus scraping stopped");
         }
         // Commits what was accepted but not yet written, then returns.
         ingest.shutdown();

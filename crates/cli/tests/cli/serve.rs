@@ -192,3 +192,92 @@ fn serve_takes_otlp_over_http_and_grpc_and_deploy_webhooks() {
     assert_eq!(count(&db, "logs"), 1);
     assert_eq!(count(&db, "events"), 1);
 }
+
+/// Serves a Prometheus exposition for at most `n` requests, on a thread.
+fn prometheus_target(n: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/metrics", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for (i, stream) in listener.incoming().take(n).enumerate() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let _ = s.read(&mut buf);
+            let body = format!(
+                "# TYPE node_load1 gauge\nnode_load1 {}\n# TYPE http_requests_total counter\nhttp_requests_total{{code=\"200\"}} {}\n",
+                0.5 + i as f64 / 10.0,
+                100 + i * 7
+            );
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\ncontent-type: text/plain; version=0.0.4\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    url
+}
+
+#[test]
+fn serve_scrapes_prometheus_targets_into_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let url = prometheus_target(50);
+    let out = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--otlp-grpc",
+            "off",
+        ])
+        .args([
+            "--for",
+            "3s",
+            "--scrape-interval",
+            "500ms",
+            "--scrape",
+            &format!("{url}=node"),
+        ])
+        .env_remove("SIGHTLINE_TOKEN")
+        .env_remove("SIGHTLINE_OTLP_TOKEN")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s = Store::open_read_only(&db).unwrap();
+    let (points, scrapes): (i64, i64) = s
+        .conn()
+        .query_row(
+            "SELECT count(*), count(DISTINCT time_unix_nano) FROM metric_points WHERE service = 'node' AND name = 'node_load1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        scrapes >= 2,
+        "scraped every 500 ms for 3 s: {scrapes} scrapes, {points} points"
+    );
+
+    // A target without a job is refused before anything listens.
+    let bad = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--otlp-grpc",
+            "off",
+        ])
+        .args(["--scrape", &url])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("URL=JOB"));
+}
