@@ -5,26 +5,11 @@ use std::path::{Path, PathBuf};
 
 use sightline_store::{Store, TelemetryBatch};
 
-use crate::{sightline, stderr};
+use crate::{dataset, sightline, stderr, stdout_json as json};
 
 /// The incident with the CPU red herring: inventory burns CPU in us-east-1,
 /// then payment gets slow there.
 const INCIDENT: &str = "09-cpu-red-herring-then-payment-latency-use1";
-
-fn dataset() -> PathBuf {
-    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
-        .join("../../datasets/incidents")
-}
-
-fn json(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(out)
-        )
-    })
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

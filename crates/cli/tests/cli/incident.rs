@@ -8,24 +8,9 @@ use sightline_api::slo::live::LiveSlos;
 use sightline_api::slo::parse_slo_file;
 use sightline_store::{Store, TelemetryBatch};
 
-use crate::{sightline, stderr};
+use crate::{dataset, sightline, stderr, stdout_json as json};
 
 const INCIDENT: &str = "09-cpu-red-herring-then-payment-latency-use1";
-
-fn dataset() -> PathBuf {
-    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
-        .join("../../datasets/incidents")
-}
-
-fn json(out: &std::process::Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            stderr(out)
-        )
-    })
-}
 
 /// The recorded incident in a database, with the live SLOs ticked over its
 /// last minutes so the latency page fires; returns the end of the recording.

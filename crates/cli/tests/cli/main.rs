@@ -27,6 +27,25 @@ pub fn sightline(args: &[&str]) -> Output {
         .expect("run sightline")
 }
 
+/// The recorded incidents in `datasets/incidents/`.
+pub fn dataset() -> std::path::PathBuf {
+    std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../datasets/incidents")
+}
+
+/// Standard output as JSON, or a panic showing both streams.
+pub fn stdout_json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr(out)
+        )
+    })
+}
+
 /// SHA-256 of a file.
 pub fn digest(path: &Path) -> String {
     use sha2::Digest;

@@ -265,6 +265,25 @@ fn decode(raw: RawPoint) -> Result<MetricPoint> {
     })
 }
 
+const SELECT: &str =
+    "SELECT name, service, time_unix_nano, kind, value, monotonic, count, sum, detail, attributes
+     FROM metric_points";
+
+fn raw_point(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawPoint> {
+    Ok(RawPoint {
+        name: r.get(0)?,
+        service: r.get(1)?,
+        time_unix_nano: r.get(2)?,
+        kind: r.get(3)?,
+        value: r.get(4)?,
+        monotonic: r.get(5)?,
+        count: r.get(6)?,
+        sum: r.get(7)?,
+        detail: r.get(8)?,
+        attributes: r.get(9)?,
+    })
+}
+
 /// Points of metric `name` with `from <= time < to` (Unix ns), oldest first.
 pub fn series(
     conn: &Connection,
@@ -272,26 +291,11 @@ pub fn series(
     from_unix_nano: i64,
     to_unix_nano: i64,
 ) -> Result<Vec<MetricPoint>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, service, time_unix_nano, kind, value, monotonic, count, sum, detail, attributes
-         FROM metric_points WHERE name = ?1 AND time_unix_nano >= ?2 AND time_unix_nano < ?3
-         ORDER BY time_unix_nano",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE name = ?1 AND time_unix_nano >= ?2 AND time_unix_nano < ?3 ORDER BY time_unix_nano"
+    ))?;
     let raws = stmt
-        .query_map(params![name, from_unix_nano, to_unix_nano], |r| {
-            Ok(RawPoint {
-                name: r.get(0)?,
-                service: r.get(1)?,
-                time_unix_nano: r.get(2)?,
-                kind: r.get(3)?,
-                value: r.get(4)?,
-                monotonic: r.get(5)?,
-                count: r.get(6)?,
-                sum: r.get(7)?,
-                detail: r.get(8)?,
-                attributes: r.get(9)?,
-            })
-        })?
+        .query_map(params![name, from_unix_nano, to_unix_nano], raw_point)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raws.into_iter().map(decode).collect()
 }
@@ -304,26 +308,11 @@ pub fn between(
     limit: usize,
 ) -> Result<Vec<MetricPoint>> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let mut stmt = conn.prepare_cached(
-        "SELECT name, service, time_unix_nano, kind, value, monotonic, count, sum, detail, attributes
-         FROM metric_points WHERE time_unix_nano >= ?1 AND time_unix_nano < ?2
-         ORDER BY time_unix_nano LIMIT ?3",
-    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE time_unix_nano >= ?1 AND time_unix_nano < ?2 ORDER BY time_unix_nano LIMIT ?3"
+    ))?;
     let raws = stmt
-        .query_map(params![from_unix_nano, to_unix_nano, limit], |r| {
-            Ok(RawPoint {
-                name: r.get(0)?,
-                service: r.get(1)?,
-                time_unix_nano: r.get(2)?,
-                kind: r.get(3)?,
-                value: r.get(4)?,
-                monotonic: r.get(5)?,
-                count: r.get(6)?,
-                sum: r.get(7)?,
-                detail: r.get(8)?,
-                attributes: r.get(9)?,
-            })
-        })?
+        .query_map(params![from_unix_nano, to_unix_nano, limit], raw_point)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     raws.into_iter().map(decode).collect()
 }
