@@ -280,6 +280,17 @@ pub struct ServeArgs {
     /// How often the `--scrape` targets are scraped.
     #[arg(long, value_name = "DURATION", default_value = "15s")]
     pub scrape_interval: String,
+    /// Watch the Kubernetes events of the cluster this kubeconfig points at
+    /// (restarts, scaling, failed pulls) into the database.
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context (default: its current-context).
+    #[arg(long, value_name = "NAME", requires = "kubeconfig")]
+    pub kube_context: Option<String>,
+    /// Only this namespace's events (default: the context's namespace, else
+    /// the whole cluster).
+    #[arg(long, value_name = "NS", requires = "kubeconfig")]
+    pub kube_namespace: Option<String>,
 }
 
 /// `sightline runs ...`

@@ -18,6 +18,8 @@ use sightline_core::duration::parse_ms;
 use sightline_runner::StoreSink;
 use sightline_runner::ingest::{self, IngestState};
 use sightline_store::Store;
+use sightline_telemetry::k8s::kubeconfig::Kubeconfig;
+use sightline_telemetry::k8s::watch::{WatchOptions, watch};
 use sightline_telemetry::prometheus::scrape::ScrapeTarget;
 use sightline_telemetry::{BearerToken, Ingest, IngestConfig, OtlpConfig, OtlpState};
 
@@ -68,6 +70,12 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
                 args.scrape_interval
             ))),
         })?;
+    // The kubeconfig is read before anything listens, so a bad one is a refusal.
+    let kube = args
+        .kubeconfig
+        .as_deref()
+        .map(|p| Kubeconfig::load(p, args.kube_context.as_deref()))
+        .transpose()?;
     if args.token.as_deref().is_some_and(|t| t.trim().len() < 16) {
         return Err(Refused("--token: use at least 16 characters".into()).into());
     }
@@ -145,6 +153,14 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
                 stop_rx.clone(),
             ))
         });
+        let watcher = kube.map(|kc| {
+            let options = WatchOptions {
+                namespace: args.kube_namespace.clone().or_else(|| kc.namespace.clone()),
+                ..WatchOptions::default()
+            };
+            let (ingest, stop) = (ingest.clone(), stop_rx.clone());
+            tokio::spawn(async move { watch(&kc, &options, ingest, stop).await })
+        });
         let app = ingest::router(state).merge(sightline_telemetry::http_router(otlp));
         let http_task = tokio::spawn(
             axum::serve(listener, app)
@@ -180,6 +196,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
             && let Ok(summary) = t.await
         {
             tracing::info!(?summary, "Prometheus scraping stopped");
+        }
+        if let Some(t) = watcher
+            && let Ok(summary) = t.await
+        {
+            tracing::info!(?summary, "Kubernetes watch stopped");
         }
         // Commits what was accepted but not yet written, then returns.
         ingest.shutdown();

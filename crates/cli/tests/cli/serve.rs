@@ -281,3 +281,105 @@ fn serve_scrapes_prometheus_targets_into_the_database() {
     assert_eq!(bad.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("URL=JOB"));
 }
+
+/// A stand-in Kubernetes API server: the first watch streams the recorded
+/// events and closes, as API servers do on their watch timeout; later
+/// watches get an empty stream. Serves at most `n` requests; returns the
+/// server URL and the request lines it saw.
+fn kube_api(stream: String, n: usize) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for (i, conn) in listener.incoming().take(n).enumerate() {
+            let Ok(mut s) = conn else { continue };
+            let mut buf = [0u8; 4096];
+            let len = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..len]).into_owned();
+            log.lock()
+                .unwrap()
+                .push(head.lines().next().unwrap_or("").to_owned());
+            let body = if i == 0 { stream.as_str() } else { "" };
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (url, seen)
+}
+
+#[test]
+fn serve_watches_kubernetes_events_into_the_database() {
+    let Some(p) = fixture("k8s-events/message-image-pull-fail.json") else {
+        return;
+    };
+    let list: serde_json::Value = serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+    let items = list["items"].as_array().unwrap();
+    let stream: String = items
+        .iter()
+        .map(|o| format!("{}\n", serde_json::json!({"type": "ADDED", "object": o})))
+        .collect();
+    let (server, seen) = kube_api(stream, 20);
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = dir.path().join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        format!(
+            "current-context: c\ncontexts: [{{name: c, context: {{cluster: k, user: u, namespace: shop}}}}]\nclusters: [{{name: k, cluster: {{server: '{server}'}}}}]\nusers: [{{name: u, user: {{token: sekret}}}}]\n"
+        ),
+    )
+    .unwrap();
+    let db = dir.path().join("s.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--otlp-grpc",
+            "off",
+        ])
+        .args(["--for", "2s", "--kubeconfig", kubeconfig.to_str().unwrap()])
+        .env_remove("SIGHTLINE_TOKEN")
+        .env_remove("SIGHTLINE_OTLP_TOKEN")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(count(&db, "events"), i64::try_from(items.len()).unwrap());
+    let first = seen.lock().unwrap()[0].clone();
+    assert!(
+        first.starts_with("GET /api/v1/namespaces/shop/events?") && first.contains("watch=true"),
+        "the context's namespace is watched: {first}"
+    );
+
+    // A kubeconfig that does not parse is refused before anything listens.
+    std::fs::write(&kubeconfig, "not: [a kubeconfig").unwrap();
+    let bad = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--otlp-grpc",
+            "off",
+        ])
+        .args(["--kubeconfig", kubeconfig.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("kubeconfig"));
+}
