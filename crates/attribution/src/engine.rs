@@ -72,12 +72,22 @@ pub fn run(input: &Input<'_>, opts: &Options) -> Report {
     let sli_onset = onset.map(|s| s.onset);
     let anchor = sli_onset.as_ref().map_or(window.from_ms, |o| o.at_ms);
     let signal_from = (anchor - 30 * 60_000).max(baseline.from_ms);
+    let derived;
     let red = match input.red {
-        Some(r) => r.to_vec(),
-        None => red_points(&windowed(input.spans, signal_from, window.to_ms)),
+        Some(r) => r,
+        None => {
+            let (a, b) = (signal_from * 1_000_000, window.to_ms * 1_000_000);
+            derived = red_points(
+                input
+                    .spans
+                    .iter()
+                    .filter(|s| s.start_time_unix_nano >= a && s.start_time_unix_nano < b),
+            );
+            &derived
+        }
     };
     let moved = moved(
-        &red,
+        red,
         input.metrics,
         input.logs,
         signal_from,
@@ -227,15 +237,6 @@ fn lead_phrase(lead_s: f64) -> String {
     } else {
         format!("{:.0} s after the SLI", -lead_s)
     }
-}
-
-fn windowed(spans: &[Span], from_ms: i64, to_ms: i64) -> Vec<Span> {
-    let (a, b) = (from_ms * 1_000_000, to_ms * 1_000_000);
-    spans
-        .iter()
-        .filter(|s| s.start_time_unix_nano >= a && s.start_time_unix_nano < b)
-        .cloned()
-        .collect()
 }
 
 /// The value of dimension `dim` for one observation, as the decomposition

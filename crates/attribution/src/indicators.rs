@@ -196,9 +196,9 @@ pub struct RedPoint {
 }
 
 /// One [`RedPoint`] per server span.
-pub fn red_points(spans: &[Span]) -> Vec<RedPoint> {
+pub fn red_points<'a>(spans: impl IntoIterator<Item = &'a Span>) -> Vec<RedPoint> {
     spans
-        .iter()
+        .into_iter()
         .filter(|s| s.kind == SpanKind::Server)
         .map(|s| RedPoint {
             service: s.service.clone(),

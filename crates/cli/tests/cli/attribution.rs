@@ -3,13 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use sightline_store::{Store, TelemetryBatch};
+use sightline_store::Store;
 
-use crate::{dataset, sightline, stderr, stdout_json as json};
-
-/// The incident with the CPU red herring: inventory burns CPU in us-east-1,
-/// then payment gets slow there.
-const INCIDENT: &str = "09-cpu-red-herring-then-payment-latency-use1";
+use crate::{INCIDENT, dataset, incident_telemetry, sightline, stderr, stdout_json as json};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -21,20 +17,10 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// A database holding the recorded incident, and the moment its recording ended.
 fn incident_db(dir: &Path) -> (PathBuf, i64) {
-    let inc = sightline_demo::incident_files::load(&dataset().join(INCIDENT)).unwrap();
     let db = dir.join("incident.db");
-    let mut store = Store::open(&db).unwrap();
-    store.insert_runs(&inc.runs, 0).unwrap();
-    let batches = [
-        TelemetryBatch::Spans(inc.spans),
-        TelemetryBatch::Logs(inc.logs),
-        TelemetryBatch::Metrics(inc.metrics),
-        TelemetryBatch::Events(inc.events),
-    ];
-    store
-        .insert_telemetry(&batches.iter().collect::<Vec<_>>(), 0)
-        .unwrap();
-    let at = inc.runs.iter().map(|r| r.started_at_ms).max().unwrap() + 1;
+    let runs = incident_telemetry(&db);
+    Store::open(&db).unwrap().insert_runs(&runs, 0).unwrap();
+    let at = runs.last().unwrap().started_at_ms + 1;
     (db, at)
 }
 

@@ -6,36 +6,23 @@ use std::path::{Path, PathBuf};
 
 use sightline_api::slo::live::LiveSlos;
 use sightline_api::slo::parse_slo_file;
-use sightline_store::{Store, TelemetryBatch};
+use sightline_store::Store;
 
-use crate::{dataset, sightline, stderr, stdout_json as json};
-
-const INCIDENT: &str = "09-cpu-red-herring-then-payment-latency-use1";
+use crate::{dataset, incident_telemetry, sightline, stderr, stdout_json as json};
 
 /// The recorded incident in a database, with the live SLOs ticked over its
 /// last minutes so the latency page fires; returns the end of the recording.
 fn fired(dir: &Path) -> (PathBuf, i64) {
-    let inc = sightline_demo::incident_files::load(&dataset().join(INCIDENT)).unwrap();
     let db = dir.join("incident.db");
-    let end = inc.runs.iter().map(|r| r.started_at_ms).max().unwrap() + 1;
-    let start = inc.runs.iter().map(|r| r.started_at_ms).min().unwrap();
+    let runs = incident_telemetry(&db);
+    let start = runs.first().unwrap().started_at_ms;
+    let end = runs.last().unwrap().started_at_ms + 1;
     let mut store = Store::open(&db).unwrap();
-    let batches = [
-        TelemetryBatch::Spans(inc.spans),
-        TelemetryBatch::Logs(inc.logs),
-        TelemetryBatch::Metrics(inc.metrics),
-        TelemetryBatch::Events(inc.events),
-    ];
-    store
-        .insert_telemetry(&batches.iter().collect::<Vec<_>>(), 0)
-        .unwrap();
     let slos_file = dataset().join("slos.yaml");
     let configs =
         parse_slo_file(&slos_file, &std::fs::read_to_string(&slos_file).unwrap()).unwrap();
     let mut live = LiveSlos::with_configs(&db, &dir.join("journeys"), configs, start).unwrap();
     // Runs arrive as the runner stored them; the alert clock ticks every 10 s.
-    let mut runs = inc.runs;
-    runs.sort_by_key(|r| r.started_at_ms);
     let mut next_tick = start + 10_000;
     for r in &runs {
         while r.started_at_ms > next_tick {

@@ -35,6 +35,31 @@ pub fn dataset() -> std::path::PathBuf {
     .join("../../datasets/incidents")
 }
 
+/// The recorded incident with the CPU red herring: inventory burns CPU in
+/// us-east-1, then payment gets slow there.
+pub const INCIDENT: &str = "09-cpu-red-herring-then-payment-latency-use1";
+
+/// Stores [`INCIDENT`]'s spans, logs, metrics and deploys in a new database
+/// at `db`, and returns its runs (oldest first) for the caller to store or
+/// replay as the test needs.
+pub fn incident_telemetry(db: &Path) -> Vec<sightline_core::Run> {
+    use sightline_store::{Store, TelemetryBatch};
+    let inc = sightline_demo::incident_files::load(&dataset().join(INCIDENT)).unwrap();
+    let mut store = Store::open(db).unwrap();
+    let batches = [
+        TelemetryBatch::Spans(inc.spans),
+        TelemetryBatch::Logs(inc.logs),
+        TelemetryBatch::Metrics(inc.metrics),
+        TelemetryBatch::Events(inc.events),
+    ];
+    store
+        .insert_telemetry(&batches.iter().collect::<Vec<_>>(), 0)
+        .unwrap();
+    let mut runs = inc.runs;
+    runs.sort_by_key(|r| r.started_at_ms);
+    runs
+}
+
 /// Standard output as JSON, or a panic showing both streams.
 pub fn stdout_json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

@@ -193,6 +193,23 @@ fn serve_takes_otlp_over_http_and_grpc_and_deploy_webhooks() {
     assert_eq!(count(&db, "events"), 1);
 }
 
+/// `sightline --db DB serve` on an OS-picked port, gRPC off, no tokens.
+fn serve_cmd(db: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sightline"));
+    c.args([
+        "--db",
+        db.to_str().unwrap(),
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--otlp-grpc",
+        "off",
+    ])
+    .env_remove("SIGHTLINE_TOKEN")
+    .env_remove("SIGHTLINE_OTLP_TOKEN");
+    c
+}
+
 /// Serves a Prometheus exposition for at most `n` requests, on a thread.
 fn prometheus_target(n: usize) -> String {
     use std::io::{Read, Write};
@@ -223,16 +240,7 @@ fn serve_scrapes_prometheus_targets_into_the_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
     let url = prometheus_target(50);
-    let out = Command::new(env!("CARGO_BIN_EXE_sightline"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--otlp-grpc",
-            "off",
-        ])
+    let out = serve_cmd(&db)
         .args([
             "--for",
             "3s",
@@ -241,8 +249,6 @@ fn serve_scrapes_prometheus_targets_into_the_database() {
             "--scrape",
             &format!("{url}=node"),
         ])
-        .env_remove("SIGHTLINE_TOKEN")
-        .env_remove("SIGHTLINE_OTLP_TOKEN")
         .output()
         .unwrap();
     assert!(
@@ -265,19 +271,7 @@ fn serve_scrapes_prometheus_targets_into_the_database() {
     );
 
     // A target without a job is refused before anything listens.
-    let bad = Command::new(env!("CARGO_BIN_EXE_sightline"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--otlp-grpc",
-            "off",
-        ])
-        .args(["--scrape", &url])
-        .output()
-        .unwrap();
+    let bad = serve_cmd(&db).args(["--scrape", &url]).output().unwrap();
     assert_eq!(bad.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("URL=JOB"));
 }
@@ -333,19 +327,8 @@ fn serve_watches_kubernetes_events_into_the_database() {
     )
     .unwrap();
     let db = dir.path().join("s.db");
-    let out = Command::new(env!("CARGO_BIN_EXE_sightline"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--otlp-grpc",
-            "off",
-        ])
+    let out = serve_cmd(&db)
         .args(["--for", "2s", "--kubeconfig", kubeconfig.to_str().unwrap()])
-        .env_remove("SIGHTLINE_TOKEN")
-        .env_remove("SIGHTLINE_OTLP_TOKEN")
         .output()
         .unwrap();
     assert!(
@@ -362,16 +345,7 @@ fn serve_watches_kubernetes_events_into_the_database() {
 
     // A kubeconfig that does not parse is refused before anything listens.
     std::fs::write(&kubeconfig, "not: [a kubeconfig").unwrap();
-    let bad = Command::new(env!("CARGO_BIN_EXE_sightline"))
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--otlp-grpc",
-            "off",
-        ])
+    let bad = serve_cmd(&db)
         .args(["--kubeconfig", kubeconfig.to_str().unwrap()])
         .output()
         .unwrap();
