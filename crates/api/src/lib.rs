@@ -26,6 +26,7 @@
 //! what the CLI and the demo share: loading SLO files, feeding the engine,
 //! status documents and the live SLOs ([`slo::live`]).
 
+pub mod action;
 mod app_info;
 pub mod attribution;
 pub mod bindings;

@@ -32,6 +32,8 @@ pub use artifacts::ArtifactStore;
 pub use error::{Result, StoreError};
 pub use queries::runs::InsertSummary;
 pub use retention::{PruneReport, RetentionPolicy};
+/// The SQLite binding, for callers that hold a transaction across tables.
+pub use rusqlite;
 pub use telemetry_write::{TelemetryBatch, Written};
 
 /// An open store: the SQLite connection plus the artifact folder beside it.

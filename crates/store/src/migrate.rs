@@ -54,6 +54,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "incidents",
         sql: include_str!("../migrations/20261201160000_incidents.sql"),
     },
+    Migration {
+        version: 20261201170000,
+        name: "action",
+        sql: include_str!("../migrations/20261201170000_action.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -17,12 +17,15 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Serialize;
+use sightline_action::notice::{Notice, NoticeKind};
+use sightline_action::policy::Policy;
+use sightline_action::route::NotifyConfig;
 use sightline_core::Run;
 use sightline_slo::alert::AlertState;
 use sightline_slo::{AlertTransition, ChangeEvent, SliEvent, SloConfig, SloEngine};
-use sightline_store::Store;
 use sightline_store::queries::alerts::{self, AlertEpisodeRow};
 use sightline_store::queries::sli::StepSelection;
+use sightline_store::{Store, StoreError};
 use ts_rs::TS;
 
 use crate::ApiError;
@@ -59,21 +62,60 @@ pub struct LiveSlos {
     engine: SloEngine,
     tags: HashMap<String, Vec<String>>,
     last_tick_ms: i64,
+    notify: Option<NotifyConfig>,
+    policy: Option<Policy>,
+    last_policy_ms: i64,
 }
+
+/// How often the error-budget policy is evaluated in the live loop.
+pub const POLICY_EVERY_MS: i64 = 10_000;
 
 impl LiveSlos {
     /// Loads `project/slos/*.yaml`, feeds the engine from `db` up to `now_ms`
     /// and brings the stored alert episodes in line with the replayed state.
+    /// The project's `notify.yaml` routes the alerts' notifications and its
+    /// `policy.yaml` (or the built-in default) is evaluated as time passes.
     pub fn start(db: &Path, project: &Path, now_ms: i64) -> Result<Self, ApiError> {
         let configs = load_slos(&project.join("slos"))?
             .into_iter()
             .map(|s| s.config)
             .collect();
-        Self::with_configs(db, &project.join("journeys"), configs, now_ms)
+        let notify = crate::action::load_notify(project)?;
+        let (policy, _) = crate::action::load_policy(project, None)?;
+        let mut live = Self::build(db, &project.join("journeys"), configs, now_ms)?;
+        live.notify = notify;
+        live.policy = Some(policy);
+        if db.exists() {
+            // Alerts the replay found while no one was watching get their
+            // notifications now (queued once: the outbox key is unique).
+            live.reconcile(&Store::open(db)?, now_ms)?;
+        }
+        Ok(live)
     }
 
-    /// As [`LiveSlos::start`], with SLOs given in code.
+    /// Routes notifications by `notify` and evaluates `policy` from now on.
+    pub fn with_action(mut self, notify: Option<NotifyConfig>, policy: Option<Policy>) -> Self {
+        self.notify = notify;
+        self.policy = policy;
+        self
+    }
+
+    /// As [`LiveSlos::start`], with SLOs given in code (no notifications
+    /// and no policy unless [`LiveSlos::with_action`] adds them).
     pub fn with_configs(
+        db: &Path,
+        journeys_dir: &Path,
+        configs: Vec<SloConfig>,
+        now_ms: i64,
+    ) -> Result<Self, ApiError> {
+        let live = Self::build(db, journeys_dir, configs, now_ms)?;
+        if db.exists() {
+            live.reconcile(&Store::open(db)?, now_ms)?;
+        }
+        Ok(live)
+    }
+
+    fn build(
         db: &Path,
         journeys_dir: &Path,
         configs: Vec<SloConfig>,
@@ -93,10 +135,10 @@ impl LiveSlos {
             engine,
             tags: journey_tags(journeys_dir),
             last_tick_ms: now_ms,
+            notify: None,
+            policy: None,
+            last_policy_ms: i64::MIN,
         };
-        if db.exists() {
-            live.reconcile(&Store::open(db)?, now_ms)?;
-        }
         Ok(live)
     }
 
@@ -112,7 +154,10 @@ impl LiveSlos {
                 .and_then(|s| s.alerts.get(open.rule as usize).copied())
                 .is_some_and(|a| matches!(a, AlertState::Firing { .. }));
             if !firing {
-                alerts::record_resolved(c, &open.slo, open.rule, now_ms)?;
+                let tx = c.unchecked_transaction().map_err(StoreError::from)?;
+                alerts::record_resolved(&tx, &open.slo, open.rule, now_ms)?;
+                self.enqueue(&tx, NoticeKind::Resolved, &open, now_ms, None)?;
+                tx.commit().map_err(StoreError::from)?;
             }
         }
         for status in self.engine.status(now_ms) {
@@ -125,7 +170,11 @@ impl LiveSlos {
                     let rule = u32::try_from(i).unwrap_or(u32::MAX);
                     if alerts::open_of(c, &status.slo, rule)?.is_none() {
                         let row = self.episode_row(&status.slo, i, pending_at_ms, since_ms)?;
-                        alerts::record_firing(c, &row)?;
+                        let tx = c.unchecked_transaction().map_err(StoreError::from)?;
+                        if alerts::record_firing(&tx, &row)? {
+                            self.enqueue(&tx, NoticeKind::Firing, &row, now_ms, None)?;
+                        }
+                        tx.commit().map_err(StoreError::from)?;
                     }
                 }
             }
@@ -156,7 +205,63 @@ impl LiveSlos {
                 out.push(change);
             }
         }
+        if let Some(policy) = &self.policy
+            && at_ms.saturating_sub(self.last_policy_ms) >= POLICY_EVERY_MS
+        {
+            self.last_policy_ms = at_ms;
+            let statuses = self.status(at_ms).slos;
+            if let Err(e) = crate::action::policy_state::sync(
+                store,
+                policy,
+                self.notify.as_ref(),
+                &statuses,
+                at_ms,
+            ) {
+                tracing::warn!(error = %e, "evaluating the error-budget policy failed");
+            }
+        }
         Ok(out)
+    }
+
+    /// Queues the notifications of one transition, inside the caller's
+    /// transaction.
+    fn enqueue(
+        &self,
+        conn: &sightline_store::rusqlite::Connection,
+        kind: NoticeKind,
+        row: &AlertEpisodeRow,
+        at_ms: i64,
+        report: Option<&crate::attribution::Report>,
+    ) -> Result<(), ApiError> {
+        let Some(cfg) = &self.notify else {
+            return Ok(());
+        };
+        let windows = format!(
+            "{}/{}",
+            sightline_slo::prometheus::prom_duration(row.long_window_ms),
+            sightline_slo::prometheus::prom_duration(row.short_window_ms)
+        );
+        let attribution = report.filter(|r| !r.causes.is_empty()).map(|r| {
+            (
+                r.sentence.as_str(),
+                r.causes.first().and_then(|c| c.service.as_deref()),
+            )
+        });
+        let notice = Notice::alert(
+            kind,
+            &row.slo,
+            row.rule,
+            &row.severity,
+            row.firing_at_ms,
+            at_ms,
+            row.burn_rate,
+            row.threshold,
+            &windows,
+            &row.regions,
+            attribution,
+        );
+        crate::action::outbox::enqueue(conn, cfg, &notice, at_ms)?;
+        Ok(())
     }
 
     fn record(&self, store: &Store, t: &AlertTransition) -> Result<Option<AlertChange>, ApiError> {
@@ -171,8 +276,21 @@ impl LiveSlos {
                 },
             ) => {
                 let row = self.episode_row(&t.slo, t.rule, pending_at_ms, since_ms)?;
-                if alerts::record_firing(c, &row)? {
-                    let report = self.attribute(store, &t.slo, rule, since_ms);
+                if !alerts::exists(c, &t.slo, rule, since_ms)? {
+                    // The attribution is computed first (it only reads), so
+                    // the episode, its report and its notifications commit
+                    // together.
+                    let report = self.attribute(store, &t.slo, since_ms);
+                    let tx = c.unchecked_transaction().map_err(StoreError::from)?;
+                    alerts::record_firing(&tx, &row)?;
+                    if let Some(r) = &report
+                        && let Ok(json) = serde_json::to_string(r)
+                    {
+                        alerts::set_attribution(&tx, &t.slo, rule, since_ms, &json)?;
+                    }
+                    self.enqueue(&tx, NoticeKind::Firing, &row, t.at_ms, report.as_ref())?;
+                    tx.commit().map_err(StoreError::from)?;
+                    crate::action::fault_point("after-outbox-commit");
                     if row.severity == "page" {
                         self.open_incident(store, &row, report.as_ref());
                     }
@@ -180,7 +298,14 @@ impl LiveSlos {
                 Some(("firing", row))
             }
             (AlertState::Firing { .. }, _) => {
-                alerts::record_resolved(c, &t.slo, rule, t.at_ms)?;
+                let open = alerts::open_of(c, &t.slo, rule)?;
+                let tx = c.unchecked_transaction().map_err(StoreError::from)?;
+                alerts::record_resolved(&tx, &t.slo, rule, t.at_ms)?;
+                if let Some(o) = &open {
+                    self.enqueue(&tx, NoticeKind::Resolved, o, t.at_ms, None)?;
+                }
+                tx.commit().map_err(StoreError::from)?;
+                crate::action::fault_point("after-outbox-commit");
                 if let Err(e) = crate::incidents::on_alert_resolved(store, &t.slo, rule, t.at_ms) {
                     tracing::warn!(slo = t.slo, error = %e, "recording the resolution in the incident failed");
                 }
@@ -203,20 +328,24 @@ impl LiveSlos {
         }))
     }
 
-    /// Runs the attribution engine once for a new firing and stores its
-    /// report with the episode. A failure is logged, never fatal: the alert
-    /// itself is already stored.
+    /// Runs the attribution engine once for a new firing. A failure is
+    /// logged, never fatal: the alert is stored without a report.
     fn attribute(
         &self,
         store: &Store,
         slo: &str,
-        rule: u32,
         firing_at_ms: i64,
     ) -> Option<crate::attribution::Report> {
         let config = self.engine.configs().find(|c| c.definition.name == slo)?;
-        crate::attribution::attach_to_alert(store, config, &self.tags, rule, firing_at_ms)
-            .map_err(|e| tracing::warn!(slo, error = %e, "attribution for the alert failed"))
-            .ok()
+        crate::attribution::slo_report(
+            store,
+            config,
+            &self.tags,
+            firing_at_ms,
+            &sightline_attribution::Options::default(),
+        )
+        .map_err(|e| tracing::warn!(slo, error = %e, "attribution for the alert failed"))
+        .ok()
     }
 
     /// Opens (or joins) the incident of a page that just fired. Logged, never

@@ -108,6 +108,17 @@ pub fn record_resolved(conn: &Connection, slo: &str, rule: u32, at_ms: i64) -> R
     Ok(n > 0)
 }
 
+/// Whether the episode (slo, rule, firing time) is stored.
+pub fn exists(conn: &Connection, slo: &str, rule: u32, firing_at_ms: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM alert_episodes WHERE slo = ?1 AND rule = ?2 AND firing_at_ms = ?3",
+        )?
+        .query_row(params![slo, rule, firing_at_ms], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Episodes still firing, oldest first.
 pub fn open(conn: &Connection) -> Result<Vec<AlertEpisodeRow>> {
     let rows = conn

@@ -7,6 +7,8 @@ pub mod events;
 pub mod incidents;
 pub mod logs;
 pub mod metrics;
+pub mod outbox;
+pub mod policy;
 pub mod run_list;
 pub mod runs;
 pub mod sli;

@@ -346,3 +346,34 @@ pub fn count(conn: &Connection) -> Result<i64> {
     conn.query_row("SELECT count(*) FROM spans", [], |r| r.get(0))
         .map_err(StoreError::from)
 }
+
+/// The services seen in the traces of `journey`'s newest runs (at most
+/// `max_runs`) started in `[from_ms, to_ms)`: the services on that journey's
+/// path, sorted. Empty when the runs carry no traces.
+pub fn services_on_path(
+    conn: &Connection,
+    journey: &str,
+    from_ms: i64,
+    to_ms: i64,
+    max_runs: usize,
+) -> Result<Vec<String>> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT DISTINCT service FROM spans WHERE trace_id IN (
+               SELECT trace_id FROM runs WHERE journey = ?1 AND started_at_ms >= ?2
+                 AND started_at_ms < ?3 AND trace_id IS NOT NULL
+               ORDER BY started_at_ms DESC LIMIT ?4)
+             ORDER BY service",
+        )?
+        .query_map(
+            params![
+                journey,
+                from_ms,
+                to_ms,
+                i64::try_from(max_runs).unwrap_or(i64::MAX)
+            ],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
