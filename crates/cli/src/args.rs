@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+pub use crate::args_action::*;
 pub use crate::args_attribution::*;
 use clap::{Args, Parser, Subcommand};
 
@@ -75,6 +76,16 @@ pub enum Command {
     /// Evaluate the engines on labelled data, and record that data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// May this release go out? Checks the SLOs against the error-budget
+    /// policy, optionally after smoke-test journeys. Exit 0 pass, 1 blocked
+    /// by policy, 2 journeys failed, 3 cannot decide.
+    Gate(GateArgs),
+    /// The error-budget policy: approvals, checks, what holds now.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Alert notifications: evaluate, deliver the outbox, inspect it.
+    #[command(subcommand)]
+    Notify(NotifyCommand),
     /// Incidents opened by firing pages: list, show, ack, resolve, note,
     /// postmortem draft. SLO definitions are read from `--slos` (default `slos/`).
     Incident {
@@ -291,6 +302,12 @@ pub struct ServeArgs {
     /// the whole cluster).
     #[arg(long, value_name = "NS", requires = "kubeconfig")]
     pub kube_namespace: Option<String>,
+    /// The project folder: with `slos/`, its SLOs are evaluated live as runs
+    /// arrive, alerts and policy rules are stored, `notify.yaml` notifications
+    /// are delivered, and `POST /v1/gate` answers release gates (same token
+    /// as `--token`).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
 }
 
 /// `sightline runs ...`

@@ -6,6 +6,7 @@
 //! documented in `docs/cli.md` and in [`exit`].
 
 mod args;
+mod args_action;
 mod args_attribution;
 mod commands;
 mod exit;
@@ -44,6 +45,9 @@ fn main() -> ExitCode {
         }
         Command::Eval(EvalCommand::Attribution(args)) => commands::eval::attribution(&cli, args),
         Command::Eval(EvalCommand::Record(args)) => commands::eval::record(&cli, args),
+        Command::Gate(args) => commands::gate::run(&cli, args),
+        Command::Policy(cmd) => commands::policy::run(&cli, cmd),
+        Command::Notify(cmd) => commands::notify::run(&cli, cmd),
         Command::Incident { slos, command } => commands::incident::run(&cli, slos, command),
     };
     match result {

@@ -158,6 +158,7 @@ impl LiveSlos {
                 alerts::record_resolved(&tx, &open.slo, open.rule, now_ms)?;
                 self.enqueue(&tx, NoticeKind::Resolved, &open, now_ms, None)?;
                 tx.commit().map_err(StoreError::from)?;
+                crate::action::fault_point("after-outbox-commit");
             }
         }
         for status in self.engine.status(now_ms) {
@@ -170,11 +171,18 @@ impl LiveSlos {
                     let rule = u32::try_from(i).unwrap_or(u32::MAX);
                     if alerts::open_of(c, &status.slo, rule)?.is_none() {
                         let row = self.episode_row(&status.slo, i, pending_at_ms, since_ms)?;
+                        let report = self.attribute(store, &status.slo, since_ms);
                         let tx = c.unchecked_transaction().map_err(StoreError::from)?;
                         if alerts::record_firing(&tx, &row)? {
-                            self.enqueue(&tx, NoticeKind::Firing, &row, now_ms, None)?;
+                            if let Some(r) = &report
+                                && let Ok(json) = serde_json::to_string(r)
+                            {
+                                alerts::set_attribution(&tx, &row.slo, rule, since_ms, &json)?;
+                            }
+                            self.enqueue(&tx, NoticeKind::Firing, &row, now_ms, report.as_ref())?;
                         }
                         tx.commit().map_err(StoreError::from)?;
+                        crate::action::fault_point("after-outbox-commit");
                     }
                 }
             }

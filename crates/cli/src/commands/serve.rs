@@ -161,7 +161,25 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
             let (ingest, stop) = (ingest.clone(), stop_rx.clone());
             tokio::spawn(async move { watch(&kc, &options, ingest, stop).await })
         });
-        let app = ingest::router(state).merge(sightline_telemetry::http_router(otlp));
+        let live = args.project.clone().and_then(|p| {
+            super::serve_action::spawn_live(
+                cli.db_path(),
+                p,
+                state.stored.subscribe(),
+                stop_rx.clone(),
+            )
+        });
+        let gate_state = Arc::new(super::serve_action::GateState {
+            db: cli.db_path(),
+            project: args.project.clone().unwrap_or_else(|| ".".into()),
+            token_sha: args.token.as_deref().map(|t| {
+                use sha2::Digest;
+                <[u8; 32]>::from(sha2::Sha256::digest(t.trim().as_bytes()))
+            }),
+        });
+        let app = ingest::router(state)
+            .merge(sightline_telemetry::http_router(otlp))
+            .merge(super::serve_action::gate_router(gate_state));
         let http_task = tokio::spawn(
             axum::serve(listener, app)
                 .with_graceful_shutdown(stopped(stop_rx))
@@ -201,6 +219,11 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<Code> {
             && let Ok(summary) = t.await
         {
             tracing::info!(?summary, "Kubernetes watch stopped");
+        }
+        if let Some(t) = live
+            && t.join().is_err()
+        {
+            tracing::warn!("the live SLO loop panicked");
         }
         // Commits what was accepted but not yet written, then returns.
         ingest.shutdown();

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `sightline` binary, run as a user would run it.
 
+mod action;
 mod attribution;
 mod db;
 mod demo;
