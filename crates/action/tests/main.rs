@@ -1,5 +1,6 @@
 //! Tests of the action loop's pure parts, one module per source module.
 
+mod ci_examples;
 mod junit;
 mod payload;
 mod policy;

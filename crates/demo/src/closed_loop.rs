@@ -286,6 +286,14 @@ pub async fn run(
     let regions: Vec<String> = REGIONS.iter().map(|(r, _)| (*r).to_owned()).collect();
     let title = format!("Sightline demo · {} · speed {}x", scenario.name, opts.speed);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
+    // The pipeline's question, asked every second: may the next payment
+    // release go out? The built-in policy blocks while a page fires.
+    let gate_policy = sightline_action::policy::Policy::default_policy();
+    let next_release = sightline_action::verdict::Release {
+        id: Some("payment@2.4.2".into()),
+        service: Some("payment".into()),
+        fix: false,
+    };
     let mut frames = 0u64;
     let mut seen_deploys = 0;
     loop {
@@ -295,6 +303,21 @@ pub async fn run(
             _ = tick.tick() => {
                 let now = sightline_browser::system_now_ms();
                 timeline.alerts.extend(live.tick(&store, now)?);
+                let states: Vec<_> = live
+                    .status(now)
+                    .slos
+                    .iter()
+                    .map(|s| sightline_api::action::gate::slo_state(s, None))
+                    .collect();
+                let verdict = sightline_action::verdict::decide(
+                    &gate_policy,
+                    &states,
+                    &next_release,
+                    &[],
+                    Vec::new(),
+                    now,
+                );
+                timeline.saw_gate(now, &verdict);
                 // The shop itself posts each release to the deploy-event
                 // endpoint (stored in `events`); the timeline keeps its own list.
                 for d in state.releases.events().into_iter().skip(seen_deploys) {

@@ -91,6 +91,25 @@ impl DemoReport {
             }
             None => out.push("No SLO alert fired.".to_owned()),
         }
+        if !self.timeline.gate.is_empty() {
+            let steps: Vec<String> = self
+                .timeline
+                .gate
+                .iter()
+                .map(|g| {
+                    format!(
+                        "{} at {} (exit {})",
+                        g.outcome,
+                        clock(t0, g.at_ms),
+                        g.exit_code
+                    )
+                })
+                .collect();
+            out.push(format!(
+                "Release gate for payment@2.4.2: {}.",
+                steps.join(" → ")
+            ));
+        }
         for (region, outcomes) in &self.timeline.runs {
             let pass = outcomes.get("pass").copied().unwrap_or(0);
             let fail = outcomes.get("fail").copied().unwrap_or(0);

@@ -61,6 +61,23 @@ pub struct Timeline {
     pub alerts: Vec<AlertChange>,
     /// Deploys, oldest first.
     pub deploys: Vec<Deploy>,
+    /// The release gate's answer for the next payment release, each time it
+    /// changed (the demo's pipeline: red while the bad release burns, green
+    /// once the alert resolves after the rollback).
+    pub gate: Vec<GateChange>,
+}
+
+/// The gate's answer changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateChange {
+    /// When, Unix ms.
+    pub at_ms: i64,
+    /// `pass`, `blocked`, `undecided`.
+    pub outcome: String,
+    /// The exit status a pipeline would see.
+    pub exit_code: i32,
+    /// The gate's sentence.
+    pub summary: String,
 }
 
 impl Timeline {
@@ -105,6 +122,19 @@ impl Timeline {
             .and_then(|m| m.get(outcome))
             .copied()
             .unwrap_or(0)
+    }
+
+    /// Records the gate's answer at `at_ms` if it differs from the last one.
+    pub fn saw_gate(&mut self, at_ms: i64, v: &sightline_action::verdict::Verdict) {
+        let outcome = v.outcome.as_str();
+        if self.gate.last().is_none_or(|g| g.outcome != outcome) {
+            self.gate.push(GateChange {
+                at_ms,
+                outcome: outcome.to_owned(),
+                exit_code: v.exit_code,
+                summary: v.summary.clone(),
+            });
+        }
     }
 
     /// The first page that fired, else the first ticket.

@@ -55,6 +55,19 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         (0..=180_000).contains(&after_ms),
         "paged {after_ms} ms after the fault"
     );
+    // The pipeline's gate for the next payment release: green before the bad
+    // release, red (exit 1) once the page fires.
+    let gate = report["timeline"]["gate"].as_array().unwrap();
+    assert_eq!(gate[0]["outcome"], "pass", "{gate:#?}");
+    let blocked = gate
+        .iter()
+        .find(|g| g["outcome"] == "blocked")
+        .unwrap_or_else(|| panic!("the gate never blocked: {gate:#?}"));
+    assert_eq!(blocked["exit_code"], 1);
+    assert!(
+        blocked["at_ms"].as_i64().unwrap() >= page["at_ms"].as_i64().unwrap() - 2_000,
+        "{gate:#?}"
+    );
     // No alert blamed another region.
     for a in &firing {
         let regions = a["regions"].as_array().unwrap();
