@@ -53,6 +53,10 @@ pub struct SloOverview {
     pub burn_down: Vec<ChartPoint>,
     /// 1 h, 6 h and 3 d burn rates over the last three days.
     pub burn_rates: BurnSeries,
+    /// The error-budget policy's rules that hold now ("releases frozen
+    /// since 10:42: budget 7%"), from the project's policy.yaml or the
+    /// built-in default.
+    pub policy: Vec<PolicyHold>,
 }
 
 /// An alert rule firing now.
@@ -115,6 +119,44 @@ pub(crate) fn deploy_markers(
         .collect())
 }
 
+/// A policy rule that holds for an SLO.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PolicyHold {
+    /// The rule's name.
+    pub rule: String,
+    /// What it does: `block`, `notify`, `require_approval`, `open_incident`.
+    pub effects: Vec<String>,
+    /// Why it holds, with the numbers.
+    pub reason: String,
+    /// Since when, Unix ms, when known (the alert's firing time, or the
+    /// live loop's stored history).
+    pub since_ms: Option<i64>,
+}
+
+/// The rules of the project's policy that hold for `status` at `at_ms`.
+fn policy_holds(
+    policy: &sightline_action::policy::Policy,
+    history: &[sightline_store::queries::policy::RuleSpan],
+    status: &StatusJson,
+    at_ms: i64,
+) -> Vec<PolicyHold> {
+    let state = crate::action::gate::slo_state(status, None);
+    sightline_action::verdict::holding_rules(policy, &state, at_ms)
+        .into_iter()
+        .map(|h| PolicyHold {
+            since_ms: h.since_ms.or_else(|| {
+                history
+                    .iter()
+                    .find(|x| x.slo == status.name && x.rule == h.rule && x.since_ms <= at_ms)
+                    .map(|x| x.since_ms)
+            }),
+            effects: h.effects.iter().map(|e| e.as_str().to_owned()).collect(),
+            reason: h.reason,
+            rule: h.rule,
+        })
+        .collect()
+}
+
 /// The Overview at `req.at_ms` (now by default).
 pub fn overview(ctx: &ApiContext, req: OverviewRequest) -> Result<Overview, ApiError> {
     let at_ms = req.at_ms.unwrap_or_else(|| ctx.now_ms());
@@ -138,6 +180,15 @@ pub fn overview(ctx: &ApiContext, req: OverviewRequest) -> Result<Overview, ApiE
     let configs = loaded.into_iter().map(|l| l.config).collect();
     let (engine, docs) = crate::slo::evaluate(ctx.db_path(), &ctx.journeys_dir(), configs, at_ms)?;
 
+    let (policy, _) = crate::action::load_policy(ctx.project_dir(), None)?;
+    let history = if ctx.db_path().exists() {
+        // A database from before the policy tables reads as no history.
+        Store::open_read_only(ctx.db_path())
+            .and_then(|store| sightline_store::queries::policy::holding(store.conn()))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     let mut firing = Vec::new();
     let mut slos = Vec::with_capacity(docs.len());
     let mut charts_from = at_ms - 3 * DAY_MS;
@@ -163,7 +214,9 @@ pub fn overview(ctx: &ApiContext, req: OverviewRequest) -> Result<Overview, ApiE
         }
         let burn_down = series::burn_down(&engine, &status, at_ms)?;
         let burn_rates = series::burn_series(&engine, &status.name, at_ms)?;
+        let policy = policy_holds(&policy, &history, &status, at_ms);
         slos.push(SloOverview {
+            policy,
             status,
             description,
             burn_down,

@@ -83,6 +83,14 @@ export function overview(overrides: Partial<Overview> = {}): Overview {
           { t_ms: AT, value: 0.41 },
         ],
         burn_rates: { h1: series(25), h6: series(4.3), d3: series(0.59) },
+        policy: [
+          {
+            rule: "fast-burn",
+            effects: ["block", "notify"],
+            reason: "page alert (1h/5m) firing for 12m",
+            since_ms: AT - 12 * 60_000,
+          },
+        ],
       },
     ],
     firing: [

@@ -56,7 +56,8 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         "paged {after_ms} ms after the fault"
     );
     // The pipeline's gate for the next payment release: green before the bad
-    // release, red (exit 1) once the page fires.
+    // release, red (exit 1) from the burn it causes (a fast burn, or a short
+    // history's budget spent), and red when the page fires.
     let gate = report["timeline"]["gate"].as_array().unwrap();
     assert_eq!(gate[0]["outcome"], "pass", "{gate:#?}");
     let blocked = gate
@@ -65,9 +66,15 @@ fn closed_loop_demo_alerts_on_checkout_in_us_east_1_only_and_reports_it() {
         .unwrap_or_else(|| panic!("the gate never blocked: {gate:#?}"));
     assert_eq!(blocked["exit_code"], 1);
     assert!(
-        blocked["at_ms"].as_i64().unwrap() >= page["at_ms"].as_i64().unwrap() - 2_000,
-        "{gate:#?}"
+        blocked["at_ms"].as_i64().unwrap() >= deploy["at_ms"].as_i64().unwrap(),
+        "blocked before the bad release: {gate:#?}"
     );
+    let at_page = gate
+        .iter()
+        .rev()
+        .find(|g| g["at_ms"].as_i64().unwrap() <= page["at_ms"].as_i64().unwrap() + 2_000)
+        .unwrap();
+    assert_eq!(at_page["outcome"], "blocked", "{gate:#?}");
     // No alert blamed another region.
     for a in &firing {
         let regions = a["regions"].as_array().unwrap();

@@ -25,6 +25,7 @@ export type * from "./NetworkCapture";
 export type * from "./NetworkEntry";
 export type * from "./Overview";
 export type * from "./OverviewRequest";
+export type * from "./PolicyHold";
 export type * from "./RegionJson";
 export type * from "./RegionResult";
 export type * from "./RegionSetting";

@@ -42,6 +42,11 @@ describe("Overview", () => {
     expect(metric(eu, "region-sli").textContent).toBe("98.85%");
     expect(metric(eu, "region-sli").className).toBe("bad");
 
+    // The error-budget policy's state: releases frozen since the page fired.
+    const policy = within(card).getByTestId("slo-policy");
+    expect(policy.textContent).toMatch(/^Releases frozen since \d\d:\d\d:\d\d: page alert \(1h\/5m\) firing for 12m \(fast-burn\)$/);
+    expect(policy.querySelector("li")?.className).toBe("policy-block");
+
     const banner = screen.getByRole("alert");
     expect(banner.textContent).toContain("1 alert firing");
     expect(banner.textContent).toContain("checkout-availability: burning 25.0× the budget over 1h");

@@ -5,7 +5,7 @@ import { EmptyState, ErrorState, Loading } from "../../components/States";
 import { markReady } from "../../data/ready";
 import { useCommand } from "../../data/useCommand";
 import { burnRate, count, exhaustion, moment, percent, timeOfDay } from "../../format";
-import type { DeployMarker, FiringAlert, Overview as OverviewData, SloOverview } from "../../ipc";
+import type { DeployMarker, FiringAlert, Overview as OverviewData, PolicyHold, SloOverview } from "../../ipc";
 import { href } from "../../router";
 import { burnDownOption, burnRateOption, deployLabel, SLO_CHART_GROUP } from "./charts";
 
@@ -196,6 +196,15 @@ function SloCard({
         <Metric label="Burn 6h" metric="burn-6h" value={burn(slo, "6h")} text={burnRate(burn(slo, "6h"))} />
         <Metric label="Burn 3d" metric="burn-3d" value={burn(slo, "3d")} text={burnRate(burn(slo, "3d"))} />
       </dl>
+      {slo.policy.length > 0 && (
+        <ul class="slo-policy" data-testid="slo-policy">
+          {slo.policy.map((h) => (
+            <li key={h.rule} data-rule={h.rule} class={h.effects.includes("block") ? "policy-block" : undefined}>
+              {policyLine(h)}
+            </li>
+          ))}
+        </ul>
+      )}
       <p class="muted slo-counts">
         {count(s.bad)} bad of {count(s.valid)} valid runs ·{" "}
         <span data-metric="exhaustion">
@@ -239,4 +248,15 @@ function SloCard({
       )}
     </article>
   );
+}
+
+/** "Releases frozen since 10:42: budget 7% < 10%", from a policy rule that holds. */
+export function policyLine(h: PolicyHold): string {
+  const since = h.since_ms === null ? "" : ` since ${timeOfDay(h.since_ms)}`;
+  const what = h.effects.includes("block")
+    ? "Releases frozen"
+    : h.effects.includes("require_approval")
+      ? "Releases need an approval"
+      : `Policy ${h.rule} holds`;
+  return `${what}${since}: ${h.reason} (${h.rule})`;
 }
