@@ -29,6 +29,7 @@
 mod app_info;
 pub mod attribution;
 pub mod bindings;
+pub mod charts;
 mod context;
 mod contract;
 mod error;
@@ -39,6 +40,7 @@ pub mod live;
 pub mod overview;
 mod project;
 pub mod replay;
+pub mod report_files;
 pub mod runs;
 pub mod secrets;
 pub mod settings;

@@ -68,9 +68,6 @@ pub fn burn_svg(c: &BurnChart) -> Result<String, ChartError> {
         let t = TimeAxis::new(c.from_ms, to_ms);
         let count = |v: &f64| format!("{v:.0}");
         let mut chart = axes(&root, CHART, &c.title, t, (0.0, hi), &count)?;
-        if let Some(b) = &c.onset {
-            band(&mut chart, CHART, t, b, (0.0, hi))?;
-        }
         let mut colours = SERIES.iter().cycle();
         for s in &c.series {
             let colour = if s.other {
@@ -105,6 +102,10 @@ pub fn burn_svg(c: &BurnChart) -> Result<String, ChartError> {
                 .legend(move |(x, y)| {
                     Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.mix(0.85).filled())
                 });
+        }
+        // Over the layers, translucent, as on the SLI chart.
+        if let Some(b) = &c.onset {
+            band(&mut chart, CHART, t, b, (0.0, hi))?;
         }
         markers(&mut chart, CHART, t, &c.markers, (0.0, hi))?;
         legend(&mut chart, CHART, SeriesLabelPosition::UpperLeft)?;
