@@ -364,3 +364,75 @@ pub fn incident_charts(
     };
     slo_charts(store, config, tags, report, &req)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sightline_attribution::report::{Onset, Subject};
+
+    fn report(onset_ms: i64, at_ms: i64) -> Report {
+        Report {
+            version: 1,
+            subject: Subject::Slo {
+                slo: "s".into(),
+                target: 0.99,
+            },
+            at_ms,
+            window: Window {
+                from_ms: onset_ms - 20_000,
+                to_ms: at_ms + 1,
+            },
+            baseline: Window {
+                from_ms: at_ms - 6 * 3_600_000,
+                to_ms: onset_ms - 20_000,
+            },
+            bad_events: 0,
+            total_events: 0,
+            onset: Some(Onset {
+                at_ms: onset_ms,
+                earliest_ms: onset_ms,
+                latest_ms: onset_ms + 20_000,
+                method: "bocpd".into(),
+            }),
+            sentence: String::new(),
+            causes: vec![],
+            leading_indicators: vec![],
+            red_herrings: vec![],
+            method: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_range_shows_as_much_before_the_onset_as_after_within_bounds() {
+        let t = 10 * 3_600_000;
+        // 7 minutes of trouble: 7 minutes before it.
+        let r = range_for(&report(t, t + 7 * 60_000), t + 7 * 60_000);
+        assert_eq!(r.from_ms, t - 7 * 60_000);
+        // 1 minute: at least 5 before; 3 hours: at most 1 hour before.
+        assert_eq!(
+            range_for(&report(t, t + 60_000), t + 60_000).from_ms,
+            t - MIN_CONTEXT_MS
+        );
+        let long = t + 3 * 3_600_000;
+        assert_eq!(
+            range_for(&report(t, long), long).from_ms,
+            t - MAX_CONTEXT_MS
+        );
+    }
+
+    #[test]
+    fn buckets_widen_in_steps_of_20_s_to_stay_under_the_limit() {
+        let w = |len| Window {
+            from_ms: 0,
+            to_ms: len,
+        };
+        assert_eq!(bucket_for(w(14 * 60_000)), 20_000);
+        assert_eq!(bucket_for(w(MAX_BUCKETS * 20_000)), 20_000);
+        assert_eq!(bucket_for(w(MAX_BUCKETS * 20_000 + 1)), 40_000);
+        let b = bucket_for(w(4 * 3_600_000));
+        assert_eq!(b % 20_000, 0);
+        assert!(4 * 3_600_000 / b <= MAX_BUCKETS, "{b}");
+        assert_eq!(every(60_000), "1 min");
+        assert_eq!(every(20_000), "20 s");
+    }
+}

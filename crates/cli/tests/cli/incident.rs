@@ -302,3 +302,43 @@ fn the_postmortem_draft_matches_its_snapshot() {
         "the draft changed; review it and bless with SIGHTLINE_BLESS=1"
     );
 }
+
+/// Without the SLO's definition the draft is still written, and says why
+/// it has no charts.
+#[test]
+fn a_postmortem_without_its_slo_says_why_it_has_no_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, _) = fired(tmp.path());
+    let empty = tmp.path().join("no-slos");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out_file = tmp.path().join("pm.md");
+    let out = sightline(&[
+        "--db",
+        db.to_str().unwrap(),
+        "incident",
+        "--slos",
+        empty.to_str().unwrap(),
+        "postmortem",
+        "1",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        md.contains("No charts: the SLO orders-latency is not defined in"),
+        "{md}"
+    );
+    assert!(md.contains("runs were not counted"), "{md}");
+    let svgs = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "svg")
+        })
+        .count();
+    assert_eq!(svgs, 0);
+}
