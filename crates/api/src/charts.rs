@@ -311,7 +311,7 @@ pub fn slo_charts(
         onset: band,
         markers,
     };
-    let err = |e: sightline_charts::ChartError| ApiError::InvalidRequest(e.to_string());
+    let err = |e: sightline_charts::ChartError| ApiError::BadInput(e.to_string());
     Ok(vec![
         ChartFile {
             name: "sli",

@@ -189,13 +189,3 @@ fn charts_without_data_are_refused_with_a_code() {
     let e = burn_svg(&burn).unwrap_err();
     assert!(e.to_string().contains("b has 1 buckets"), "{e}");
 }
-
-/// Writes the two charts to `target/chart-samples/` for a person to look at.
-#[test]
-fn samples_are_written_for_review() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("chart-samples");
-    std::fs::create_dir_all(&dir).unwrap();
-    let svg = sli_svg(&sli()).unwrap();
-    std::fs::write(dir.join("sli.svg"), &svg).unwrap();
-    assert!(dir.join("sli.svg").metadata().unwrap().len() > 1000);
-}
