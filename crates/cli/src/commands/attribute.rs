@@ -89,7 +89,10 @@ pub fn run(cli: &Cli, args: &AttributeArgs) -> anyhow::Result<Code> {
     let store = Store::open(cli.db_path())?;
     let (r, config) = report(args, &store)?;
     if let Some(format) = format {
+        // Markdown on standard output has nowhere to put charts: none drawn.
+        let drawn = format == DocFormat::Html || args.out.is_some();
         let charts = match &config {
+            _ if !drawn => Ok(Vec::new()),
             Some(c) => {
                 let tags = journey_tags(Path::new("journeys"));
                 slo_charts(&store, c, &tags, &r, &ChartRequest::default())

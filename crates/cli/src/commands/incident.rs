@@ -9,7 +9,7 @@ use sightline_slo::SloConfig;
 use sightline_store::Store;
 use sightline_store::queries::incidents as rows;
 
-use crate::args::{Cli, IncidentCommand};
+use crate::args::{Cli, DocFormat, IncidentCommand};
 use crate::commands::document::{self, Document};
 use crate::commands::runs::now_ms;
 use crate::exit::{Code, OK, Refused};
@@ -139,7 +139,10 @@ pub fn run(cli: &Cli, slos: &Path, cmd: &IncidentCommand) -> anyhow::Result<Code
                 .map(|c| c.definition.filter.journey.as_str());
             let target = config.as_ref().map(|c| c.definition.target);
             let now = now_ms();
+            // Markdown on standard output has nowhere to put charts: none drawn.
+            let drawn = *format == DocFormat::Html || out.is_some();
             let charts = match &config {
+                _ if !drawn => Ok(Vec::new()),
                 Some(c) => incidents_charts(&store, &v, c),
                 None => Err(format!(
                     "the SLO {} is not defined in {}",
