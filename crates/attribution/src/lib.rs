@@ -35,7 +35,7 @@ pub mod report;
 pub mod score;
 
 pub use input::{Input, Options, RunObs};
-pub use render::markdown;
+pub use render::{markdown, markdown_with_charts};
 pub use report::{Cause, CauseKind, Change, Evidence, EvidenceKind, Report, Window};
 
 /// Explains `input.slo` at `input.at_ms` (or, with no SLO, the telemetry

@@ -82,6 +82,12 @@ pub fn sentence(r: &Report) -> String {
 
 /// The report as Markdown.
 pub fn markdown(r: &Report) -> String {
+    markdown_with_charts(r, "")
+}
+
+/// The report as Markdown with `charts` (a Markdown section the caller
+/// drew) between the onset and the causes.
+pub fn markdown_with_charts(r: &Report, charts: &str) -> String {
     let mut m = String::new();
     let title = match &r.subject {
         Subject::Slo { slo, .. } => format!("Why {slo} is burning"),
@@ -108,6 +114,7 @@ pub fn markdown(r: &Report) -> String {
             o.method
         );
     }
+    m.push_str(charts);
     let _ = writeln!(m, "## Causes\n");
     if r.causes.is_empty() {
         let _ = writeln!(m, "None found.\n");

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 
 /// `sightline attribute ...`: why an SLO is burning, or which service is
 /// behind a bad window.
@@ -31,9 +31,27 @@ pub struct AttributeArgs {
     /// Where the SLO definitions are (default: `slos/`).
     #[arg(long, value_name = "DIR", default_value = "slos")]
     pub slos: PathBuf,
-    /// Print the report as Markdown.
-    #[arg(long)]
+    /// The report as Markdown: printed, or with `--out` written with its
+    /// charts as SVG files beside it.
+    #[arg(long, conflicts_with = "html")]
     pub markdown: bool,
+    /// The report as one self-contained HTML page with its charts inline:
+    /// printed, or written to `--out`.
+    #[arg(long)]
+    pub html: bool,
+    /// With `--markdown` or `--html`: write to this file (or into this
+    /// folder, as `attribution-SLO.md|html`) instead of standard output.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+}
+
+/// The format of a document written to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DocFormat {
+    /// Markdown; with `--out`, its charts are SVG files beside it.
+    Md,
+    /// One self-contained HTML page with inline SVG charts.
+    Html,
 }
 
 /// `sightline telemetry ...`
@@ -120,12 +138,18 @@ pub enum IncidentCommand {
         #[arg(long)]
         by: Option<String>,
     },
-    /// Write a postmortem draft (Markdown) from what the database measured.
+    /// Write a postmortem draft from what the database measured, with its
+    /// charts (the SLI with the onset and changes, the burn by cause).
     Postmortem {
         /// The incident's number.
         id: i64,
-        /// Write to this file instead of standard output.
-        #[arg(long, value_name = "FILE")]
+        /// `md` (charts as SVG files beside the draft) or `html` (one
+        /// self-contained page).
+        #[arg(long, value_enum, default_value_t = DocFormat::Md)]
+        format: DocFormat,
+        /// Write to this file (or into this folder, as `postmortem-ID.md|html`)
+        /// instead of standard output. Markdown on standard output has no charts.
+        #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
 }

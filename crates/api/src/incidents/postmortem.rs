@@ -24,6 +24,19 @@ pub fn markdown(
     target: Option<f64>,
     now_ms: i64,
 ) -> String {
+    markdown_with_charts(v, journey, target, now_ms, "")
+}
+
+/// The draft with `charts` (a Markdown section, see
+/// [`crate::report_files::charts_section`]) after the detection and
+/// resolution times.
+pub fn markdown_with_charts(
+    v: &IncidentView,
+    journey: Option<&str>,
+    target: Option<f64>,
+    now_ms: i64,
+    charts: &str,
+) -> String {
     let i = &v.incident;
     let mut m = String::new();
     let _ = writeln!(m, "# Postmortem draft: incident {} ({})\n", i.id, i.title);
@@ -147,6 +160,7 @@ pub fn markdown(
         );
     }
     let _ = writeln!(m);
+    m.push_str(charts);
 
     let _ = writeln!(
         m,

@@ -5,11 +5,14 @@
 use std::path::Path;
 
 use sightline_api::attribution::{Window, slo_report, window_report};
+use sightline_api::charts::{ChartRequest, slo_charts};
 use sightline_api::slo::{journey_tags, load_slos};
-use sightline_attribution::{Options, Report, markdown};
+use sightline_attribution::{Options, Report, markdown_with_charts};
+use sightline_slo::SloConfig;
 use sightline_store::Store;
 
-use crate::args::{AttributeArgs, Cli};
+use crate::args::{AttributeArgs, Cli, DocFormat};
+use crate::commands::document::{self, Document};
 use crate::commands::runs::{now_ms, parse_time};
 use crate::exit::{Code, OK, Refused};
 use crate::output;
@@ -18,7 +21,8 @@ fn time(flag: &str, text: &str) -> anyhow::Result<i64> {
     parse_time(text).map_err(|m| Refused(format!("{flag}: {m}")).into())
 }
 
-fn report(args: &AttributeArgs, store: &Store) -> anyhow::Result<Report> {
+/// The report, and the SLO it is about (`None` in telemetry-only mode).
+fn report(args: &AttributeArgs, store: &Store) -> anyhow::Result<(Report, Option<SloConfig>)> {
     let opts = Options::default();
     if let (Some(from), Some(to)) = (&args.from, &args.to) {
         let window = Window {
@@ -32,7 +36,7 @@ fn report(args: &AttributeArgs, store: &Store) -> anyhow::Result<Report> {
             }),
             _ => None,
         };
-        return Ok(window_report(store, window, baseline, &opts)?);
+        return Ok((window_report(store, window, baseline, &opts)?, None));
     }
     let Some(slo) = &args.slo else {
         return Err(
@@ -65,20 +69,51 @@ fn report(args: &AttributeArgs, store: &Store) -> anyhow::Result<Report> {
         .into());
     };
     let tags = journey_tags(Path::new("journeys"));
-    Ok(slo_report(store, config, &tags, at_ms, &opts)?)
+    let r = slo_report(store, config, &tags, at_ms, &opts)?;
+    Ok((r, Some(config.clone())))
 }
 
 /// Runs `sightline attribute`.
 pub fn run(cli: &Cli, args: &AttributeArgs) -> anyhow::Result<Code> {
-    if cli.json && args.markdown {
-        return Err(Refused("--json and --markdown: choose one".into()).into());
+    let format = match (args.markdown, args.html) {
+        (true, _) => Some(DocFormat::Md),
+        (_, true) => Some(DocFormat::Html),
+        _ => None,
+    };
+    if args.out.is_some() && format.is_none() {
+        return Err(Refused("--out needs --markdown or --html".into()).into());
+    }
+    if cli.json && format.is_some() && args.out.is_none() {
+        return Err(Refused("--json and --markdown/--html: choose one".into()).into());
     }
     let store = Store::open(cli.db_path())?;
-    let r = report(args, &store)?;
-    if cli.json {
+    let (r, config) = report(args, &store)?;
+    if let Some(format) = format {
+        // Markdown on standard output has nowhere to put charts: none drawn.
+        let drawn = format == DocFormat::Html || args.out.is_some();
+        let charts = match &config {
+            _ if !drawn => Ok(Vec::new()),
+            Some(c) => {
+                let tags = journey_tags(Path::new("journeys"));
+                slo_charts(&store, c, &tags, &r, &ChartRequest::default())
+                    .map_err(|e| e.to_string())
+            }
+            None => Err("telemetry-only reports have no SLO to chart".to_owned()),
+        };
+        let name = config
+            .as_ref()
+            .map_or("telemetry", |c| c.definition.name.as_str());
+        let doc = Document {
+            format,
+            out: args.out.as_deref(),
+            default_stem: &format!("attribution-{name}"),
+            title: &format!("Attribution: {name}"),
+            heading: "Charts",
+            charts,
+        };
+        document::emit(doc, cli.json, &|section| markdown_with_charts(&r, section))?;
+    } else if cli.json {
         output::json(&r)?;
-    } else if args.markdown {
-        print!("{}", markdown(&r));
     } else {
         println!("{}", r.sentence);
         for (i, c) in r.causes.iter().enumerate() {

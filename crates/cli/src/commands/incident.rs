@@ -9,7 +9,8 @@ use sightline_slo::SloConfig;
 use sightline_store::Store;
 use sightline_store::queries::incidents as rows;
 
-use crate::args::{Cli, IncidentCommand};
+use crate::args::{Cli, DocFormat, IncidentCommand};
+use crate::commands::document::{self, Document};
 use crate::commands::runs::now_ms;
 use crate::exit::{Code, OK, Refused};
 use crate::output;
@@ -37,6 +38,16 @@ fn load(store: &Store, slos: &Path, id: i64) -> anyhow::Result<(IncidentView, Op
     let view = incidents::view(store, id, config.as_ref(), now_ms())?
         .ok_or_else(|| Refused(format!("no incident {id}")))?;
     Ok((view, config))
+}
+
+/// The incident's charts, or why there are none (the draft says so).
+fn incidents_charts(
+    store: &Store,
+    v: &IncidentView,
+    config: &SloConfig,
+) -> Result<Vec<sightline_api::charts::ChartFile>, String> {
+    let tags = sightline_api::slo::journey_tags(Path::new("journeys"));
+    sightline_api::charts::incident_charts(store, v, config, &tags).map_err(|e| e.to_string())
 }
 
 fn print_view(v: &IncidentView) {
@@ -121,23 +132,35 @@ pub fn run(cli: &Cli, slos: &Path, cmd: &IncidentCommand) -> anyhow::Result<Code
                 println!("noted on incident {id}");
             }
         }
-        IncidentCommand::Postmortem { id, out } => {
+        IncidentCommand::Postmortem { id, format, out } => {
             let (v, config) = load(&store, slos, *id)?;
             let journey = config
                 .as_ref()
                 .map(|c| c.definition.filter.journey.as_str());
             let target = config.as_ref().map(|c| c.definition.target);
-            let md = incidents::postmortem::markdown(&v, journey, target, now_ms());
-            match out {
-                Some(path) => {
-                    std::fs::write(path, &md)
-                        .map_err(|e| Refused(format!("{}: {e}", path.display())))?;
-                    if !cli.json {
-                        println!("wrote {}", path.display());
-                    }
-                }
-                None => print!("{md}"),
-            }
+            let now = now_ms();
+            // Markdown on standard output has nowhere to put charts: none drawn.
+            let drawn = *format == DocFormat::Html || out.is_some();
+            let charts = match &config {
+                _ if !drawn => Ok(Vec::new()),
+                Some(c) => incidents_charts(&store, &v, c),
+                None => Err(format!(
+                    "the SLO {} is not defined in {}",
+                    v.incident.slo,
+                    slos.display()
+                )),
+            };
+            let doc = Document {
+                format: *format,
+                out: out.as_deref(),
+                default_stem: &format!("postmortem-{id}"),
+                title: &format!("Postmortem draft: incident {id}"),
+                heading: "Charts (measured)",
+                charts,
+            };
+            document::emit(doc, cli.json, &|section| {
+                incidents::postmortem::markdown_with_charts(&v, journey, target, now, section)
+            })?;
         }
     }
     Ok(Code(OK))

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use sightline_store::Store;
 
-use crate::{INCIDENT, dataset, incident_telemetry, sightline, stderr, stdout_json as json};
+use crate::{
+    INCIDENT, dataset, has_onset_band, incident_telemetry, recorded_incident, self_contained_svgs,
+    sightline, stderr, stdout_json as json, svg_texts,
+};
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
@@ -112,6 +115,107 @@ fn attribute_explains_an_slo_from_the_database() {
     ]);
     assert_eq!(md.status.code(), Some(0), "{}", stderr(&md));
     assert!(String::from_utf8_lossy(&md.stdout).starts_with("# Why orders-latency is burning"));
+}
+
+/// The recorded bad release: payment@2.4.1 reaches us-east-1 and fails there.
+const BAD_RELEASE: &str = "01-payment-bad-release-use1";
+
+#[test]
+fn attribute_writes_the_report_with_its_charts_as_files_to_attach() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("bad-release.db");
+    let runs = recorded_incident(BAD_RELEASE, &db);
+    Store::open(&db).unwrap().insert_runs(&runs, 0).unwrap();
+    let at = (runs.last().unwrap().started_at_ms + 1).to_string();
+    let slos = dataset();
+    let base = [
+        "--db",
+        db.to_str().unwrap(),
+        "attribute",
+        "orders-availability",
+        "--slos",
+        slos.to_str().unwrap(),
+        "--at",
+        &at,
+    ];
+    let run = |extra: &[&str]| sightline(&[&base[..], extra].concat());
+    let out = sightline(&[&["--json"][..], &base].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r = json(&out);
+    let top = &r["causes"][0];
+    let legend = format!(
+        "{} {} in {}",
+        top["service"].as_str().unwrap(),
+        top["kind"].as_str().unwrap(),
+        top["region"].as_str().unwrap()
+    );
+    let labels: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dataset().join(BAD_RELEASE).join("labels.json")).unwrap(),
+    )
+    .unwrap();
+    let deploys: Vec<&str> = labels["deploys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["release_id"].as_str().unwrap())
+        .collect();
+    assert!(!deploys.is_empty());
+
+    // Markdown into a folder: the report and its two charts beside it.
+    let dir = tmp.path().join("ticket");
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run(&["--markdown", "--out", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = std::fs::read_to_string(dir.join("attribution-orders-availability.md")).unwrap();
+    assert!(
+        md.starts_with("# Why orders-availability is burning"),
+        "{md}"
+    );
+    let chart = |name: &str| {
+        let file = format!("attribution-orders-availability-{name}.svg");
+        assert!(
+            md.contains(&format!("]({file})")),
+            "no link to {file}:\n{md}"
+        );
+        std::fs::read_to_string(dir.join(file)).unwrap()
+    };
+    let (sli, burn) = (chart("sli"), chart("burn"));
+    let deploy = sightline_charts::theme::svg_colour(sightline_charts::theme::DEPLOY);
+    let marked: Vec<String> = svg_texts(&sli)
+        .into_iter()
+        .filter(|(fill, _)| *fill == deploy)
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(
+        marked, deploys,
+        "one marker per deploy, labelled with its release"
+    );
+    assert!(has_onset_band(&sli) && has_onset_band(&burn));
+    assert!(
+        svg_texts(&burn).iter().any(|(_, t)| *t == legend),
+        "the burn's legend names the top cause {legend:?}"
+    );
+
+    // One HTML page: the same charts inline, nothing fetched.
+    let page_file = tmp.path().join("report.html");
+    let out = run(&["--html", "--out", page_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&page_file).unwrap();
+    let svgs = self_contained_svgs(&page);
+    assert_eq!(svgs.len(), 2);
+    assert!(svg_texts(&svgs[0]).iter().any(|(_, t)| t == deploys[0]));
+    assert!(page.contains(top["service"].as_str().unwrap()));
+
+    // Standard output keeps its Markdown; --out alone is refused.
+    let out = run(&["--markdown"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("# Why orders-availability"));
+    let out = run(&["--out", page_file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("--markdown or --html"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -2,13 +2,17 @@
 //! live SLOs fire a page over it, and the incident that opens is listed,
 //! shown, acknowledged, annotated, resolved and written up.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use sightline_api::slo::live::LiveSlos;
 use sightline_api::slo::parse_slo_file;
 use sightline_store::Store;
 
-use crate::{dataset, incident_telemetry, sightline, stderr, stdout_json as json};
+use crate::{
+    dataset, has_onset_band, incident_telemetry, self_contained_svgs, sightline, stderr,
+    stdout_json as json, svg_texts,
+};
 
 /// The recorded incident in a database, with the live SLOs ticked over its
 /// last minutes so the latency page fires; returns the end of the recording.
@@ -125,7 +129,83 @@ fn a_page_opens_an_incident_that_people_can_work_and_write_up() {
     ] {
         assert!(md.contains(needle), "the draft lacks {needle:?}:\n{md}");
     }
+    assert!(
+        !md.contains(".svg"),
+        "Markdown on standard output links no chart files"
+    );
     let _ = end;
+
+    // As files: the draft and its two charts beside it, linked relatively.
+    let out_dir = tmp.path().join("pm");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let out = sightline(&[
+        "--db",
+        db_s,
+        "--json",
+        "incident",
+        "--slos",
+        slos_s,
+        "postmortem",
+        &id,
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let files = json(&out)["files"].clone();
+    assert_eq!(files.as_array().map(Vec::len), Some(3), "{files:#}");
+    let md = std::fs::read_to_string(out_dir.join(format!("postmortem-{id}.md"))).unwrap();
+    for chart in ["sli", "burn"] {
+        let name = format!("postmortem-{id}-{chart}.svg");
+        assert!(
+            md.contains(&format!("]({name})")),
+            "no link to {name}:\n{md}"
+        );
+        let svg = std::fs::read_to_string(out_dir.join(&name)).unwrap();
+        assert!(has_onset_band(&svg), "{name} has no onset band");
+        assert!(
+            svg_texts(&svg).iter().any(|(_, t)| t == "first page"),
+            "{name} marks the first page"
+        );
+    }
+
+    // As one HTML page: both charts inline, nothing to fetch.
+    let page_file = tmp.path().join("pm.html");
+    let out = sightline(&[
+        "--db",
+        db_s,
+        "incident",
+        "--slos",
+        slos_s,
+        "postmortem",
+        &id,
+        "--format",
+        "html",
+        "--out",
+        page_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&page_file).unwrap();
+    let svgs = self_contained_svgs(&page);
+    assert_eq!(svgs.len(), 2, "{page}");
+    for svg in &svgs {
+        assert!(!svg_texts(svg).is_empty());
+    }
+    assert!(page.contains("rolled payment back") && page.contains("<table>"));
+
+    // A folder that is not there is named.
+    let out = sightline(&[
+        "--db",
+        db_s,
+        "incident",
+        "--slos",
+        slos_s,
+        "postmortem",
+        &id,
+        "--out",
+        tmp.path().join("nope/pm.md").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("nope/"), "{}", stderr(&out));
 }
 
 /// The draft for a fixed history and clock, against the committed snapshot
@@ -158,21 +238,107 @@ fn the_postmortem_draft_matches_its_snapshot() {
     let view = sightline_api::incidents::view(&store, id, Some(config), end + 240_000)
         .unwrap()
         .unwrap();
-    let md = sightline_api::incidents::postmortem::markdown(
+    let charts = sightline_api::charts::incident_charts(&store, &view, config, &HashMap::new())
+        .expect("the incident's charts");
+    let section = sightline_api::report_files::charts_section(
+        "Charts (measured)",
+        &format!("postmortem-{id}"),
+        &charts,
+        None,
+    );
+    let md = sightline_api::incidents::postmortem::markdown_with_charts(
         &view,
         Some(&config.definition.filter.journey),
         Some(config.definition.target),
         end + 240_000,
+        &section,
     );
-    let snapshot = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap())
-        .join("tests/cli/snapshots/postmortem-09.md");
+    let names: Vec<&str> = charts.iter().map(|c| c.name).collect();
+    assert_eq!(names, ["sli", "burn"]);
+    // The burn's legend names the engine's top cause, as its JSON has it.
+    let report = serde_json::to_value(view.report.as_ref().unwrap()).unwrap();
+    let top = &report["causes"][0];
+    let legend = format!(
+        "{} {} in {}",
+        top["service"].as_str().unwrap(),
+        top["kind"].as_str().unwrap(),
+        top["region"].as_str().unwrap()
+    );
+    let burn = svg_texts(&charts[1].svg);
+    assert!(
+        burn.iter().any(|(_, t)| *t == legend),
+        "the burn's legend lacks {legend:?}: {burn:?}"
+    );
+    assert!(has_onset_band(&charts[0].svg) && has_onset_band(&charts[1].svg));
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap());
+    // The docs' pictures are this incident's charts.
+    let pictures: Vec<(PathBuf, &str)> = charts
+        .iter()
+        .map(|c| {
+            let file = format!("../../docs/images/postmortem-{}.svg", c.name);
+            (manifest.join(file), c.svg.as_str())
+        })
+        .collect();
+    let snapshot = manifest.join("tests/cli/snapshots/postmortem-09.md");
     if std::env::var_os("SIGHTLINE_BLESS").is_some() {
         std::fs::create_dir_all(snapshot.parent().unwrap()).unwrap();
         std::fs::write(&snapshot, &md).unwrap();
+        for (file, svg) in &pictures {
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, svg).unwrap();
+        }
+    }
+    for (file, svg) in &pictures {
+        // Not assert_eq: two SVG documents would bury the message.
+        assert!(
+            std::fs::read_to_string(file).ok().as_deref() == Some(*svg),
+            "{} is stale; bless with SIGHTLINE_BLESS=1",
+            file.display()
+        );
     }
     let want = std::fs::read_to_string(&snapshot).expect("snapshot (SIGHTLINE_BLESS=1 writes it)");
     assert_eq!(
         md, want,
         "the draft changed; review it and bless with SIGHTLINE_BLESS=1"
     );
+}
+
+/// Without the SLO's definition the draft is still written, and says why
+/// it has no charts.
+#[test]
+fn a_postmortem_without_its_slo_says_why_it_has_no_charts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, _) = fired(tmp.path());
+    let empty = tmp.path().join("no-slos");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out_file = tmp.path().join("pm.md");
+    let out = sightline(&[
+        "--db",
+        db.to_str().unwrap(),
+        "incident",
+        "--slos",
+        empty.to_str().unwrap(),
+        "postmortem",
+        "1",
+        "--out",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        md.contains("No charts: the SLO orders-latency is not defined in"),
+        "{md}"
+    );
+    assert!(md.contains("runs were not counted"), "{md}");
+    let svgs = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "svg")
+        })
+        .count();
+    assert_eq!(svgs, 0);
 }

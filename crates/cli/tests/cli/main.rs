@@ -44,8 +44,13 @@ pub const INCIDENT: &str = "09-cpu-red-herring-then-payment-latency-use1";
 /// at `db`, and returns its runs (oldest first) for the caller to store or
 /// replay as the test needs.
 pub fn incident_telemetry(db: &Path) -> Vec<sightline_core::Run> {
+    recorded_incident(INCIDENT, db)
+}
+
+/// [`incident_telemetry`] for any recorded incident in `datasets/incidents/`.
+pub fn recorded_incident(name: &str, db: &Path) -> Vec<sightline_core::Run> {
     use sightline_store::{Store, TelemetryBatch};
-    let inc = sightline_demo::incident_files::load(&dataset().join(INCIDENT)).unwrap();
+    let inc = sightline_demo::incident_files::load(&dataset().join(name)).unwrap();
     let mut store = Store::open(db).unwrap();
     let batches = [
         TelemetryBatch::Spans(inc.spans),
@@ -76,6 +81,53 @@ pub fn stdout_json(out: &Output) -> serde_json::Value {
 pub fn digest(path: &Path) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(std::fs::read(path).unwrap()))
+}
+
+/// The `<text>` elements of an SVG document (which must parse as XML), as
+/// `(fill colour, trimmed text)`.
+pub fn svg_texts(svg: &str) -> Vec<(String, String)> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("not XML ({e}): {svg}"));
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| {
+            (
+                n.attribute("fill").unwrap_or("").to_owned(),
+                n.text().unwrap_or("").trim().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Whether an SVG document has the onset band: a translucent rect in the
+/// danger colour.
+pub fn has_onset_band(svg: &str) -> bool {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let danger = sightline_charts::theme::svg_colour(sightline_charts::theme::DANGER);
+    doc.descendants().any(|n| {
+        n.has_tag_name("rect")
+            && n.attribute("fill") == Some(danger.as_str())
+            && n.attribute("opacity").is_some_and(|o| o != "1")
+    })
+}
+
+/// The inline `<svg>` documents of a self-contained HTML page, after
+/// checking that nothing in it loads or links anything: no URL scheme, no
+/// `src=` or `href=`, no script.
+pub fn self_contained_svgs(page: &str) -> Vec<String> {
+    for bad in [
+        "http://", "https://", "src=", "href=", "<script", "<link", "url(",
+    ] {
+        assert!(!page.contains(bad), "the page holds {bad:?}:\n{page}");
+    }
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    page.split("<svg ")
+        .skip(1)
+        .map(|rest| {
+            let end = rest.find("</svg>").expect("a closed svg") + "</svg>".len();
+            format!("<svg {}", &rest[..end])
+        })
+        .collect()
 }
 
 /// Standard error as text.
