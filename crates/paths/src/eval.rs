@@ -113,3 +113,57 @@ pub fn score_truth(
         humans_dropped,
     }
 }
+
+/// How route normalisation did on a labelled list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NormalisationScore {
+    /// Paths scored.
+    pub total: usize,
+    /// Paths given their expected template (or set aside as expected).
+    pub correct: usize,
+    /// `correct / total`.
+    pub accuracy: f64,
+    /// The misses: path, expected, got.
+    pub misses: Vec<(String, String, String)>,
+}
+
+/// Scores normalisation on `path<TAB>expected` lines (`#` comments), where
+/// expected is a template, `asset` or `health`. The normaliser learns from
+/// the page paths of the list itself, as it would from a log.
+pub fn score_routes(tsv: &str) -> NormalisationScore {
+    use crate::normalise::{Normaliser, PathKind, classify};
+    let rows: Vec<(&str, &str)> = tsv
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .collect();
+    let n = Normaliser::learn(
+        rows.iter()
+            .map(|(p, _)| *p)
+            .filter(|p| classify(p) == PathKind::Page),
+    );
+    let mut misses = Vec::new();
+    for (path, expected) in &rows {
+        let got = match classify(path) {
+            PathKind::Asset => "asset".to_owned(),
+            PathKind::Health => "health".to_owned(),
+            PathKind::Robots => "robots".to_owned(),
+            PathKind::Page => n.route(path),
+        };
+        if got != *expected {
+            misses.push(((*path).to_owned(), (*expected).to_owned(), got));
+        }
+    }
+    let total = rows.len();
+    let correct = total - misses.len();
+    NormalisationScore {
+        total,
+        correct,
+        accuracy: if total == 0 {
+            1.0
+        } else {
+            correct as f64 / total as f64
+        },
+        misses,
+    }
+}
