@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 pub use crate::args_attribution::*;
+pub use crate::args_discover::*;
 use clap::{Args, Parser, Subcommand};
 
 /// Sightline: reliability measured where users feel it.
@@ -85,6 +86,8 @@ pub enum Command {
         #[command(subcommand)]
         command: IncidentCommand,
     },
+    /// Candidate journeys (SLIs) from real traffic: access logs, HAR, spans.
+    Discover(DiscoverArgs),
 }
 
 /// `sightline ingest ...`

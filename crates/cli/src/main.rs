@@ -7,6 +7,7 @@
 
 mod args;
 mod args_attribution;
+mod args_discover;
 mod commands;
 mod exit;
 mod output;
@@ -45,6 +46,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Attribution(args)) => commands::eval::attribution(&cli, args),
         Command::Eval(EvalCommand::Record(args)) => commands::eval::record(&cli, args),
         Command::Incident { slos, command } => commands::incident::run(&cli, slos, command),
+        Command::Discover(args) => commands::discover::run(&cli, args),
     };
     match result {
         Ok(code) => code.into(),

@@ -3,6 +3,7 @@
 mod attribution;
 mod db;
 mod demo;
+mod discover;
 mod incident;
 mod journey;
 mod replay;
