@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 pub use crate::args_action::*;
 pub use crate::args_attribution::*;
+pub use crate::args_discover::*;
 use clap::{Args, Parser, Subcommand};
 
 /// Sightline: reliability measured where users feel it.
@@ -96,6 +97,8 @@ pub enum Command {
         #[command(subcommand)]
         command: IncidentCommand,
     },
+    /// Candidate journeys (SLIs) from real traffic: access logs, HAR, spans.
+    Discover(DiscoverArgs),
 }
 
 /// `sightline ingest ...`

@@ -8,6 +8,7 @@
 mod args;
 mod args_action;
 mod args_attribution;
+mod args_discover;
 mod commands;
 mod exit;
 mod output;
@@ -49,6 +50,7 @@ fn main() -> ExitCode {
         Command::Policy(cmd) => commands::policy::run(&cli, cmd),
         Command::Notify(cmd) => commands::notify::run(&cli, cmd),
         Command::Incident { slos, command } => commands::incident::run(&cli, slos, command),
+        Command::Discover(args) => commands::discover::run(&cli, args),
     };
     match result {
         Ok(code) => code.into(),

@@ -3,6 +3,7 @@
 pub mod attribute;
 pub mod db;
 pub mod demo;
+pub mod discover;
 pub mod document;
 pub mod eval;
 pub mod event_deploy;

@@ -4,6 +4,7 @@ mod action;
 mod attribution;
 mod db;
 mod demo;
+mod discover;
 mod incident;
 mod journey;
 mod replay;

@@ -1,0 +1,134 @@
+//! `sightline discover`: simulate, list with --json, accept, reject, eval,
+//! and the real samples through the binary (OTLP via sightline-telemetry).
+
+use serde_json::Value;
+
+use crate::sightline;
+
+fn json(out: &std::process::Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn simulate_list_reject_accept_and_eval() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let sim = d.join("sim");
+    let log = sim.join("access.log");
+    let (sim_s, log_s, proj) = (
+        sim.to_str().expect("utf-8"),
+        log.to_str().expect("utf-8"),
+        d.to_str().expect("utf-8"),
+    );
+    let out = sightline(&["discover", "simulate", sim_s, "--sessions", "600"]);
+    assert!(out.status.success(), "{out:?}");
+    let list = json(&sightline(&[
+        "--json",
+        "discover",
+        log_s,
+        "--project",
+        proj,
+    ]));
+    let cands = list["discovery"]["candidates"]
+        .as_array()
+        .expect("candidates");
+    assert!(cands.len() >= 5, "{list}");
+    let first = cands[0]["id"].as_str().expect("id").to_owned();
+    assert!(cands[0]["proposal"]["availability"]["target"].is_f64());
+    assert!(cands[0]["score"]["total"].is_f64());
+    assert_eq!(list["inputs"][0]["format"], "combined");
+    // Reject: hidden next time, same ids otherwise.
+    assert!(
+        sightline(&["discover", "reject", &first, "--project", proj])
+            .status
+            .success()
+    );
+    let again = json(&sightline(&[
+        "--json",
+        "discover",
+        log_s,
+        "--project",
+        proj,
+    ]));
+    assert_eq!(again["hidden_rejected"], 1);
+    let ids: Vec<&str> = again["discovery"]["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(!ids.contains(&first.as_str()));
+    let expected: Vec<&str> = cands[1..].iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(ids, expected, "ids are stable across runs");
+    // Accept: an SLO the SLO loader reads and a journey the journey loader reads.
+    let pick = ids[0];
+    let acc = json(&sightline(&[
+        "--json",
+        "discover",
+        "accept",
+        pick,
+        log_s,
+        "--project",
+        proj,
+    ]));
+    let slo = acc["slo"].as_str().expect("slo path");
+    let journey = acc["journey"].as_str().expect("journey path");
+    let slos = sightline_api::slo::load_slos(&d.join("slos")).expect("the SLO file loads");
+    assert_eq!(slos.len(), 1, "{slo}");
+    let j = sightline_journeys::load(std::path::Path::new(journey)).expect("the skeleton loads");
+    assert_eq!(slos[0].config.definition.filter.journey, j.journey.name);
+    let again = sightline(&["discover", "accept", pick, log_s, "--project", proj]);
+    assert_eq!(again.status.code(), Some(3), "no overwrite");
+    // Eval prints the figures.
+    let ev = json(&sightline(&["--json", "discover", "eval", sim_s]));
+    assert!(
+        ev["score"]["agreement"]["ari"].as_f64().unwrap_or(0.0) >= 0.9,
+        "{ev}"
+    );
+}
+
+#[test]
+fn real_samples_through_the_binary() {
+    let fx = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
+    if !fx.exists() {
+        eprintln!("SKIPPED: no shared/fixtures beside the repository");
+        return;
+    }
+    let f = |rel: &str| fx.join(rel).to_string_lossy().into_owned();
+    let (otlp, har, alb) = (
+        f("otlp-json/trace.json"),
+        f("har/chrome.har"),
+        f("access-logs/opentelemetry-collector-contrib/alb_al_valid_logs.log"),
+    );
+    let out = json(&sightline(&["--json", "discover", &otlp, &har, &alb]));
+    let formats: Vec<&str> = out["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["format"].as_str())
+        .collect();
+    assert_eq!(formats, vec!["otlp", "har", "alb"]);
+    assert_eq!(out["inputs"][2]["requests"], 2);
+    let bad = sightline(&[
+        "--json",
+        "discover",
+        &f("access-logs/opentelemetry-collector-contrib/alb_al_invalid_syntax.log"),
+        "--format",
+        "alb",
+    ]);
+    assert!(bad.status.success());
+    assert_eq!(json(&bad)["inputs"][0]["bad_lines"], 1);
+    let unknown = sightline(&[
+        "--json",
+        "discover",
+        &f("access-logs/opentelemetry-collector-contrib/alb_al_invalid_syntax.log"),
+    ]);
+    assert_eq!(unknown.status.code(), Some(3));
+    assert_eq!(json(&unknown)["error"]["code"], "cli.error");
+}
