@@ -5,6 +5,7 @@ mod attribution;
 mod db;
 mod demo;
 mod discover;
+mod gate;
 mod incident;
 mod journey;
 mod replay;
