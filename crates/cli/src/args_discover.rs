@@ -28,7 +28,7 @@ pub struct DiscoverInput {
     /// A business weight: 'POST /checkout=5' (or '/checkout=5', any method).
     #[arg(long = "weight", value_name = "STEP=W", global = true)]
     pub weights: Vec<String>,
-    /// JSON logs: where a field is, 'FIELD=KEY[,KEY]' (fields: time, method,
+    /// JSON logs: where a field is, `FIELD=KEY[,KEY]` (fields: time, method,
     /// path, request, status, duration_s, client, user_agent, session, user).
     #[arg(long = "field", value_name = "FIELD=KEY", global = true)]
     pub fields: Vec<String>,
