@@ -99,6 +99,11 @@ pub fn spawn_live(
                 (Err(e), _) => return tracing::warn!(error = %e, "live SLOs did not start"),
                 (_, Err(e)) => return tracing::warn!(error = %e, "live SLOs: the database"),
             };
+            // Read once, like the SLOs: a changed notify.yaml takes effect at the next start.
+            let notify = match sightline_api::action::load_notify(&project) {
+                Ok(n) => n,
+                Err(e) => return tracing::warn!(error = %e, "notify.yaml"),
+            };
             let client = http_client().ok();
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             loop {
@@ -113,9 +118,8 @@ pub fn spawn_live(
                         if let Err(e) = live.tick(&store, now()) {
                             tracing::warn!(error = %e, "evaluating the alerts failed");
                         }
-                        let cfg = sightline_api::action::load_notify(&project);
-                        if let (Ok(Some(cfg)), Some(client)) = (cfg, client.as_ref()) {
-                            match deliver_due(&db, &cfg, &OsKeyring::default(), client, now()).await {
+                        if let (Some(cfg), Some(client)) = (notify.as_ref(), client.as_ref()) {
+                            match deliver_due(&db, cfg, &OsKeyring::default(), client, now()).await {
                                 Ok(p) if !p.errors.is_empty() => tracing::warn!(errors = ?p.errors, "notification delivery"),
                                 Ok(_) => {}
                                 Err(e) => tracing::warn!(error = %e, "the outbox sender failed"),
