@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 pub use crate::args_action::*;
+pub use crate::args_ask::*;
 pub use crate::args_attribution::*;
 pub use crate::args_discover::*;
 use clap::{Args, Parser, Subcommand};
@@ -99,6 +100,9 @@ pub enum Command {
     },
     /// Candidate journeys (SLIs) from real traffic: access logs, HAR, spans.
     Discover(DiscoverArgs),
+    /// Ask a question in your own words ("why is checkout slow?"): answered
+    /// from the engines, with numbers, evidence and follow-ups.
+    Ask(AskArgs),
 }
 
 /// `sightline ingest ...`

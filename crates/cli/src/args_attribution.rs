@@ -79,6 +79,8 @@ pub struct TelemetryImportArgs {
 pub enum EvalCommand {
     /// Score the attribution engine on recorded, labelled incidents.
     Attribution(EvalAttributionArgs),
+    /// Score the question box on a labelled question set over the recorded incidents.
+    Ask(crate::args_ask::EvalAskArgs),
     /// Record labelled incidents from the demo shop (real time: each takes
     /// its scenario's duration).
     Record(EvalRecordArgs),

@@ -7,6 +7,7 @@
 
 mod args;
 mod args_action;
+mod args_ask;
 mod args_attribution;
 mod args_discover;
 mod commands;
@@ -51,6 +52,8 @@ fn main() -> ExitCode {
         Command::Notify(cmd) => commands::notify::run(&cli, cmd),
         Command::Incident { slos, command } => commands::incident::run(&cli, slos, command),
         Command::Discover(args) => commands::discover::run(&cli, args),
+        Command::Ask(args) => commands::ask::run(&cli, args),
+        Command::Eval(EvalCommand::Ask(args)) => commands::ask::eval(&cli, args),
     };
     match result {
         Ok(code) => code.into(),

@@ -59,6 +59,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "action",
         sql: include_str!("../migrations/20261201170000_action.sql"),
     },
+    Migration {
+        version: 20261202010000,
+        name: "run_traces",
+        sql: include_str!("../migrations/20261202010000_run_traces.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

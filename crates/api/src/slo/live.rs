@@ -65,10 +65,19 @@ pub struct LiveSlos {
     notify: Option<NotifyConfig>,
     policy: Option<Policy>,
     last_policy_ms: i64,
+    last_refresh_ms: i64,
 }
 
 /// How often the error-budget policy is evaluated in the live loop.
 pub const POLICY_EVERY_MS: i64 = 10_000;
+
+/// How often the reports of alerts that just fired are recomputed: spans
+/// are exported in batches, so the traces of the first bad runs can land
+/// seconds after the page. The report stays "as of the firing moment"; it
+/// only sees the telemetry that arrived late.
+pub const REFRESH_EVERY_MS: i64 = 15_000;
+/// How long after firing a report is still refreshed.
+pub const REFRESH_FOR_MS: i64 = 120_000;
 
 impl LiveSlos {
     /// Loads `project/slos/*.yaml`, feeds the engine from `db` up to `now_ms`
@@ -138,6 +147,7 @@ impl LiveSlos {
             notify: None,
             policy: None,
             last_policy_ms: i64::MIN,
+            last_refresh_ms: i64::MIN,
         };
         Ok(live)
     }
@@ -212,6 +222,10 @@ impl LiveSlos {
             if let Some(change) = self.record(store, &t)? {
                 out.push(change);
             }
+        }
+        if at_ms.saturating_sub(self.last_refresh_ms) >= REFRESH_EVERY_MS {
+            self.last_refresh_ms = at_ms;
+            self.refresh_reports(store, at_ms);
         }
         if let Some(policy) = &self.policy
             && at_ms.saturating_sub(self.last_policy_ms) >= POLICY_EVERY_MS
@@ -338,6 +352,27 @@ impl LiveSlos {
 
     /// Runs the attribution engine once for a new firing. A failure is
     /// logged, never fatal: the alert is stored without a report.
+    /// Recomputes the stored reports of the episodes that fired in the last
+    /// [`REFRESH_FOR_MS`], at their firing moment, with the telemetry that
+    /// has arrived since. A failure keeps the report already stored.
+    fn refresh_reports(&self, store: &Store, at_ms: i64) {
+        let Ok(open) = alerts::open(store.conn()) else {
+            return;
+        };
+        for e in open
+            .iter()
+            .filter(|e| at_ms - e.firing_at_ms <= REFRESH_FOR_MS)
+        {
+            if let Some(r) = self.attribute(store, &e.slo, e.firing_at_ms)
+                && let Ok(json) = serde_json::to_string(&r)
+                && let Err(err) =
+                    alerts::set_attribution(store.conn(), &e.slo, e.rule, e.firing_at_ms, &json)
+            {
+                tracing::warn!(slo = e.slo, error = %err, "refreshing the alert's report failed");
+            }
+        }
+    }
+
     fn attribute(
         &self,
         store: &Store,

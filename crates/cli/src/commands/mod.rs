@@ -1,5 +1,6 @@
 //! One module per top-level command.
 
+pub mod ask;
 pub mod attribute;
 pub mod db;
 pub mod demo;

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod artifacts;
+pub mod catalog;
 pub mod events;
 pub mod incidents;
 pub mod logs;
