@@ -1,6 +1,7 @@
 //! End-to-end tests of the `sightline` binary, run as a user would run it.
 
 mod action;
+mod ask;
 mod attribution;
 mod db;
 mod demo;
