@@ -52,28 +52,36 @@ fn aliases(cat: &Catalog) -> Vec<(String, Target)> {
     for s in &cat.slos {
         out.push((s.name.to_lowercase(), Target::Slo(s.name.clone())));
     }
+    // A word two journeys answer to ("checkout") means the measured one
+    // (with SLOs) first, and among those the one named for it (names before
+    // tags and concept words). The catalogue lists journeys with SLOs first.
+    let mut js: Vec<(u8, u8, String, Target)> = Vec::new();
     for j in &cat.journeys {
+        let rank = u8::from(!cat.slos.iter().any(|s| s.journey == j.name));
         let t = Target::Journey(j.name.clone());
-        out.push((j.name.to_lowercase(), t.clone()));
-        let mut words: BTreeSet<String> = j
+        js.push((rank, 0, j.name.to_lowercase(), t.clone()));
+        let name_words: BTreeSet<String> = j
             .name
             .to_lowercase()
             .split(['-', '_', ' '])
+            .filter(|w| !GENERIC.contains(w) && !services.contains(w))
             .map(str::to_owned)
             .collect();
-        words.extend(j.tags.iter().map(|t| t.to_lowercase()));
+        let mut words: BTreeSet<String> = j.tags.iter().map(|t| t.to_lowercase()).collect();
         words.retain(|w| !GENERIC.contains(&w.as_str()) && !services.contains(w.as_str()));
+        words.extend(name_words.iter().cloned());
         for group in CONCEPTS {
             if group.iter().any(|g| words.contains(*g)) {
                 words.extend(group.iter().map(|g| (*g).to_owned()));
             }
         }
-        for w in words {
-            if w.len() > 2 {
-                out.push((w, t.clone()));
-            }
+        for w in words.into_iter().filter(|w| w.len() > 2) {
+            let pass = u8::from(!name_words.contains(&w));
+            js.push((rank, pass, w, t.clone()));
         }
     }
+    js.sort_by_key(|(rank, pass, _, _)| (*rank, *pass));
+    out.extend(js.into_iter().map(|(_, _, a, t)| (a, t)));
     for s in &cat.services {
         out.push((s.to_lowercase(), Target::Service(s.clone())));
     }

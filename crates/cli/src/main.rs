@@ -20,7 +20,26 @@ use clap::Parser;
 
 use crate::args::{Cli, Command, EvalCommand, EventCommand, IngestCommand, TelemetryCommand};
 
+/// `sightline … | head` closes the pipe early. Rust ignores SIGPIPE, so the
+/// next `println!` panics; like other tools, stop quietly instead.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     init_tracing(cli.verbose);
     let result = match &cli.command {

@@ -21,7 +21,7 @@ use sightline_attribution::Options;
 use sightline_attribution::RunObs;
 use sightline_core::{EventKind, Outcome};
 use sightline_store::Store;
-use sightline_store::queries::{events, runs, spans};
+use sightline_store::queries::{alerts, events, runs, spans};
 
 use crate::AskError;
 use crate::answer::{EvidenceItem, ToolCall};
@@ -262,10 +262,50 @@ impl<'a> Session<'a> {
         if let Some(s) = &self.statuses {
             return Ok(s.clone());
         }
-        let configs = self.cat.slos.iter().map(|s| s.config.clone()).collect();
-        let (_, docs) =
-            sightline_api::slo::evaluate(self.db, self.journeys_dir, configs, self.at_ms)?;
-        let out: Vec<SloSummary> = docs.iter().map(|d| summary(d, self.at_ms)).collect();
+        // The engine over the stored runs, without replaying the alert rules
+        // minute by minute (what `slo status` does, and most of its time):
+        // the alert state is the stored episodes' instead, as the live loop
+        // recorded them.
+        let configs: Vec<sightline_slo::SloConfig> =
+            self.cat.slos.iter().map(|s| s.config.clone()).collect();
+        let steps = sightline_api::slo::named_steps(&configs);
+        let engine = sightline_api::slo::engine_at(
+            self.db,
+            self.journeys_dir,
+            configs.clone(),
+            self.at_ms,
+            steps,
+            0,
+        )?;
+        let firing = alerts::fired_between(
+            self.store.conn(),
+            self.at_ms - 30 * 86_400_000,
+            self.at_ms + 1,
+        )?;
+        let out: Vec<SloSummary> = configs
+            .iter()
+            .zip(engine.status(self.at_ms))
+            .map(|(c, st)| {
+                let doc = sightline_api::slo::status::status_json(
+                    c,
+                    &st,
+                    sightline_api::slo::status::nominal_period(c),
+                );
+                let mut sum = summary(&doc, self.at_ms);
+                let open = firing
+                    .iter()
+                    .filter(|e| {
+                        e.slo == c.definition.name
+                            && e.resolved_at_ms.is_none_or(|r| r > self.at_ms)
+                    })
+                    .max_by_key(|e| e.firing_at_ms);
+                sum.alert_state = match open {
+                    Some(e) => format!("firing ({})", e.severity),
+                    None => "not firing".to_owned(),
+                };
+                sum
+            })
+            .collect();
         self.statuses = Some(out.clone());
         Ok(out)
     }

@@ -61,7 +61,8 @@ pub struct SloSummary {
     pub burn_1h: Option<f64>,
     /// Burn rate over the last 6 hours.
     pub burn_6h: Option<f64>,
-    /// `firing`, `pending`, `resolved` or `inactive`: the worst rule's state.
+    /// `firing (SEVERITY)` when a stored alert episode of the SLO is open at
+    /// the moment asked, else `not firing`.
     pub alert_state: String,
     /// When the budget runs out at the last hour's burn.
     pub exhaustion_at_ms: Option<i64>,

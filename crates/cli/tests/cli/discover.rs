@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::sightline;
+use crate::{sightline, stderr};
 
 fn json(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -131,4 +131,38 @@ fn real_samples_through_the_binary() {
     ]);
     assert_eq!(unknown.status.code(), Some(3));
     assert_eq!(json(&unknown)["error"]["code"], "cli.error");
+}
+
+#[test]
+fn a_listing_cut_short_by_head_exits_quietly() {
+    use std::process::{Command, Stdio};
+    let tmp = tempfile::tempdir().unwrap();
+    let sim = tmp.path().join("sim");
+    let out = sightline(&[
+        "discover",
+        "simulate",
+        sim.to_str().unwrap(),
+        "--sessions",
+        "300",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "discover",
+            sim.join("access.log").to_str().unwrap(),
+            "--all",
+        ])
+        .env("HOME", tmp.path())
+        .current_dir(tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before the listing is written, as `| head -0`
+    // would: the first write fails with a broken pipe.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
 }
