@@ -7,8 +7,18 @@
 //! Tauri commands ([`commands`]). Everything a command does lives in
 //! `sightline-api`, where the CLI calls it too and tests run without a
 //! desktop. Only this crate depends on `tauri`.
+//!
+//! One command lives outside the api's contract: the question box's
+//! [`ask()`](ask::ask), over the `sightline-ask` engine, which builds on the
+//! api (so the contract cannot name it). [`SHELL_COMMAND_NAMES`] lists it for
+//! the permissions.
 
+pub mod ask;
 pub mod commands;
+/// The shell's own commands, beside the contract's (also read by build.rs).
+mod shell_commands;
+
+pub use shell_commands::SHELL_COMMAND_NAMES;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -16,7 +26,8 @@ use std::time::{Duration, Instant};
 use sightline_api::ApiContext;
 use tauri::Manager;
 
-/// Registers one adapter per command and stream of the IPC contract.
+/// Registers one adapter per command and stream of the IPC contract, and the
+/// shell's own commands ([`SHELL_COMMAND_NAMES`]).
 ///
 /// Expanded by [`sightline_api::ipc_contract!`], so a command added to the
 /// contract without an adapter in [`commands`] fails to compile here, and so
@@ -38,7 +49,11 @@ macro_rules! contract_handler {
                 tauri::ipc::Channel<$sev>,
             ) -> Result<$sres, sightline_api::IpcError> = commands::$sname;
         )*
-        tauri::generate_handler![$(commands::$name,)* $(commands::$sname,)*]
+        const _: for<'a> fn(
+            tauri::State<'a, ApiContext>,
+            sightline_ask::bindings::AskRequest,
+        ) -> Result<sightline_ask::Answer, sightline_api::IpcError> = ask::ask;
+        tauri::generate_handler![$(commands::$name,)* $(commands::$sname,)* ask::ask]
     }};
 }
 

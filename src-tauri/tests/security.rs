@@ -23,7 +23,7 @@ fn strings(value: &Value) -> Vec<String> {
 }
 
 #[test]
-fn the_main_window_is_granted_exactly_the_contract_commands() {
+fn the_main_window_is_granted_exactly_the_contract_and_shell_commands() {
     let conf = read_json("tauri.conf.json");
     assert_eq!(
         strings(&conf["app"]["security"]["capabilities"]),
@@ -34,9 +34,19 @@ fn the_main_window_is_granted_exactly_the_contract_commands() {
     assert_eq!(strings(&cap["windows"]), ["main"]);
     assert!(cap.get("remote").is_none(), "no remote URL may use IPC");
 
+    // The contract's commands and the shell's own (the question box's `ask`),
+    // which must not shadow one of the contract's.
+    for name in sightline_app::SHELL_COMMAND_NAMES {
+        assert!(
+            !sightline_api::COMMAND_NAMES.contains(name),
+            "{name} is in the contract and the shell's own list"
+        );
+    }
+    assert!(sightline_app::SHELL_COMMAND_NAMES.contains(&"ask"));
     // Tauri names an app command's permission `allow-<command in kebab-case>`.
     let mut expected: Vec<String> = sightline_api::COMMAND_NAMES
         .iter()
+        .chain(sightline_app::SHELL_COMMAND_NAMES)
         .map(|name| format!("allow-{}", name.replace('_', "-")))
         .collect();
     let mut granted = strings(&cap["permissions"]);

@@ -17,6 +17,7 @@
 //! The answer's JSON shape is [`answer::Answer`] (docs/ask.md).
 
 pub mod answer;
+pub mod bindings;
 pub mod builtin;
 pub mod catalog;
 pub mod compose;

@@ -2,6 +2,7 @@
 //! incidents, and a scripted OpenAI-compatible server on loopback for the
 //! model path.
 
+mod bindings;
 mod builtin;
 mod link;
 mod model;

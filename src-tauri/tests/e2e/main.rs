@@ -3,7 +3,8 @@
 //! database this test prepares. It opens every view, checks that the numbers
 //! shown are the engine's for that database, replays the demo journey against
 //! the demo shop and watches its steps arrive, and saves a screenshot of each
-//! view (checked to be a real picture, not a blank window).
+//! view (checked to be a real picture, not a blank window). `ask.rs` asks the
+//! question box about a recorded incident and follows its evidence.
 //!
 //! Run by `scripts/test.sh` under `xvfb-run`; ignored by a plain `cargo test`
 //! (it needs a display, tauri-driver and Chromium):
@@ -13,8 +14,10 @@
 //! ```
 //!
 //! Screenshots go to `$CARGO_TARGET_DIR/e2e-screenshots/`; with
-//! `SIGHTLINE_BLESS=1` the Overview's also replaces `docs/images/overview.png`.
+//! `SIGHTLINE_BLESS=1` the Overview's also replaces `docs/images/overview.png`
+//! (and the question box's `docs/images/ask.png`).
 
+mod ask;
 mod demo;
 mod fixture;
 mod images;
@@ -177,6 +180,17 @@ struct App {
 
 /// Starts tauri-driver and the real `sightline-app` on `db` and `project`.
 async fn open_app(driver: &Path, native: &Path, db: &Path, project: &Path) -> App {
+    open_app_with_env(driver, native, db, project, &[]).await
+}
+
+/// [`open_app`], with more variables for the app's environment.
+async fn open_app_with_env(
+    driver: &Path,
+    native: &Path,
+    db: &Path,
+    project: &Path,
+    env: &[(&str, &str)],
+) -> App {
     let port = free_port();
     let native_port = free_port();
     let driver = Reaped(
@@ -189,6 +203,9 @@ async fn open_app(driver: &Path, native: &Path, db: &Path, project: &Path) -> Ap
             .env(sightline_api::DB_ENV, db)
             .env(sightline_api::PROJECT_ENV, project)
             .env_remove("SIGHTLINE_VIEW")
+            .env_remove(sightline_app::ask::ASK_AT_ENV)
+            .env_remove(sightline_app::ask::TZ_ENV)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -7,6 +7,10 @@ use serde_json::{Value, json};
 
 /// The W3C id key of an element reference.
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// WebDriver's code point for the Control key.
+pub const CONTROL: &str = "\u{E009}";
+/// WebDriver's code point for the Enter key.
+pub const ENTER: &str = "\u{E007}";
 
 /// One WebDriver session.
 pub struct Session {
@@ -126,6 +130,39 @@ impl Session {
             )
             .await;
         assert_eq!(v, Value::Bool(true), "click failed: {v}");
+    }
+
+    /// Presses `keys` together, as a person does (held in order, released in
+    /// reverse), through WebDriver's key actions: the page sees real
+    /// `keydown`/`keyup` events. Modifiers are WebDriver's code points, e.g.
+    /// [`CONTROL`].
+    pub async fn chord(&self, keys: &[&str]) {
+        let mut actions: Vec<Value> = keys
+            .iter()
+            .map(|k| json!({ "type": "keyDown", "value": k }))
+            .collect();
+        actions.extend(
+            keys.iter()
+                .rev()
+                .map(|k| json!({ "type": "keyUp", "value": k })),
+        );
+        let v = self
+            .post(
+                "/actions",
+                json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }),
+            )
+            .await;
+        assert!(v.is_null(), "key actions failed: {v}");
+        let _ = self.send(reqwest::Method::DELETE, "/actions", None).await;
+    }
+
+    /// Types `text` into `e` through WebDriver's element send keys (`\u{E007}`
+    /// is Enter).
+    pub async fn type_into(&self, e: &Element, text: &str) {
+        let v = self
+            .post(&format!("/element/{}/value", e.0), json!({ "text": text }))
+            .await;
+        assert!(v.is_null(), "typing failed: {v}");
     }
 
     /// The visible text of `e`.

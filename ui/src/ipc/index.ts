@@ -5,24 +5,33 @@
 // can be tested with this module replaced and never depend on Tauri directly.
 //
 // Command names and their request/response types come from the Rust contract
-// (`ipc_contract!` in crates/api) through the generated files in ./bindings.
+// (`ipc_contract!` in crates/api) through the generated files in ./bindings,
+// plus the question box's `ask` (crates/ask/src/bindings.rs), whose bindings
+// are generated into ./bindings/ask: the shell registers it beside the
+// contract, and `call` takes it like any other command.
 import { Channel, invoke, isTauri } from "@tauri-apps/api/core";
 
+import type { AskContract } from "./bindings/ask/contract";
 import type { ErrorCode } from "./bindings/ErrorCode";
 import type { IpcContract, IpcStreams } from "./bindings/contract";
 import type { IpcError } from "./bindings/IpcError";
 
 // Every type the engine sends or takes, generated from the Rust types.
 export type * from "./bindings";
+export type * from "./bindings/ask";
 export type { IpcContract, IpcStreams } from "./bindings/contract";
+export type { AskContract } from "./bindings/ask/contract";
 export { IPC_COMMANDS } from "./bindings/contract";
+export { ASK_COMMANDS } from "./bindings/ask/contract";
 
+/** Every command the shell answers: the api's contract and the question box's `ask`. */
+export type Commands = IpcContract & AskContract;
 /** The name of an IPC command. */
-export type CommandName = keyof IpcContract;
+export type CommandName = keyof Commands;
 /** What command `K` takes. */
-export type CommandRequest<K extends CommandName> = IpcContract[K]["request"];
+export type CommandRequest<K extends CommandName> = Commands[K]["request"];
 /** What command `K` answers. */
-export type CommandResponse<K extends CommandName> = IpcContract[K]["response"];
+export type CommandResponse<K extends CommandName> = Commands[K]["response"];
 
 /** The name of an IPC stream. */
 export type StreamName = keyof IpcStreams;

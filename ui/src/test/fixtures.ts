@@ -1,6 +1,7 @@
 // Engine answers for component tests, typed by the generated bindings so a
 // change to the Rust types breaks these fixtures at type-check time.
 import type {
+  Answer,
   JourneyDetail,
   JourneyList,
   Overview,
@@ -269,6 +270,52 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
       problem: "the OS keyring is not available: no Secret Service on the session bus",
       secrets: [{ name: "shop_password", used_by: ["checkout"], stored: null, in_environment: false }],
     },
+    ...overrides,
+  };
+}
+
+/** The engine's answer to "why is checkout failing?" in a payment incident. */
+export function askAnswer(overrides: Partial<Answer> = {}): Answer {
+  return {
+    question: "why is checkout failing?",
+    intent: "why_failing",
+    entities: {
+      slo: "orders-availability",
+      journey: "demo-api-order-status",
+      step: null,
+      service: "payment",
+      region: "us-east-1",
+      other_region: null,
+      release: null,
+      time: null,
+    },
+    answer:
+      "orders-availability is failing in us-east-1: 212 of 240 runs failed since 11:48, at Place an order; the payment service answers 503 there since payment@2.4.1 was deployed.",
+    evidence: [
+      {
+        kind: "slo",
+        ids: ["orders-availability"],
+        summary: "orders-availability: SLI 91.2% against 99%",
+        link: "#/slos/orders-availability",
+      },
+      {
+        kind: "run",
+        ids: ["01JRUN"],
+        summary: "failed run in us-east-1 at Place an order",
+        link: "#/runs/01JRUN",
+      },
+      { kind: "span", ids: ["abc"], summary: "payment POST /charge: 503", link: null },
+      { kind: "log", ids: ["l1"], summary: "an outside address", link: "https://example.com/x" },
+    ],
+    followups: ["did the last deploy cause this?", "when did it start?"],
+    choices: [],
+    chart: null,
+    source: "builtin",
+    calls: [{ tool: "slo_status", args: { slo: "orders-availability" }, result: {} }],
+    ungrounded: [],
+    fallback: null,
+    at_ms: AT,
+    time_zone: "UTC",
     ...overrides,
   };
 }

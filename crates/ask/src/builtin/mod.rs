@@ -1,7 +1,7 @@
 //! The built-in answers, one function per intent. Each calls the tools,
 //! and writes its paragraph from what they returned, nothing else:
-//! [`status`] (SLOs, journeys, regions, services), [`cause`] (why, what
-//! burns, deploys, onsets, the forecast) and [`range`] (comparisons,
+//! `status` (SLOs, journeys, regions, services), `cause` (why, what
+//! burns, deploys, onsets, the forecast) and `range` (comparisons,
 //! changes, failures over a time range).
 
 mod cause;

@@ -4,7 +4,7 @@
 //! traced to the call that returned it.
 
 //!
-//! The result shapes are in [`types`].
+//! The result shapes are in `types.rs`, re-exported here.
 
 mod types;
 

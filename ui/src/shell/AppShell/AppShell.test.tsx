@@ -1,11 +1,18 @@
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/preact";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+const call = vi.hoisted(() => vi.fn());
+vi.mock("../../ipc", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("../../ipc")>()),
+  call,
+}));
 
 import { CallError } from "../../ipc";
 import { AppShell } from "./AppShell";
 
 afterEach(() => {
   cleanup();
+  call.mockReset();
   window.location.hash = "";
 });
 
@@ -65,5 +72,21 @@ describe("AppShell", () => {
       </AppShell>,
     );
     expect(screen.getByRole("status").textContent).toContain("Engine unavailable (no_desktop)");
+  });
+
+  it("opens the question box from the header's button, over any view", () => {
+    render(
+      <AppShell appInfo={{ state: "loading" }} current="settings">
+        <p>v</p>
+      </AppShell>,
+    );
+    expect(screen.queryByRole("dialog")).toBeNull();
+    const button = screen.getByRole("button", { name: /^Ask/ });
+    expect(button.getAttribute("aria-keyshortcuts")).toMatch(/^(Control|Meta)\+K$/);
+    expect(button.getAttribute("aria-haspopup")).toBe("dialog");
+    fireEvent.click(button);
+    const dialog = screen.getByRole("dialog", { name: "Ask Sightline" });
+    expect(document.activeElement).toBe(within(dialog).getByLabelText("Question"));
+    expect(call).not.toHaveBeenCalled();
   });
 });

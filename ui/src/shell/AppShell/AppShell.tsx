@@ -1,9 +1,11 @@
 import type { ComponentChildren } from "preact";
 import { useEffect } from "preact/hooks";
 
+import { openAsk } from "../../data/ask";
 import type { Loadable } from "../../data/useCommand";
 import type { AppInfo } from "../../ipc";
 import { href, mainRoute, navigate, type ViewName, VIEWS } from "../../router";
+import { AskBox } from "../AskBox";
 
 export interface AppShellProps {
   /** Which Sightline is running and on which database, as it loads. */
@@ -29,9 +31,19 @@ function useViewShortcuts() {
   }, []);
 }
 
-/** The frame around every view: navigation, the view, and a status line. */
+/** The keys that open the question box: Cmd-K on a Mac, Ctrl-K elsewhere. */
+function askShortcut(): { label: string; aria: string } {
+  const mac = /Mac|iPhone|iPad/.test(navigator.platform);
+  return mac ? { label: "⌘K", aria: "Meta+K" } : { label: "Ctrl+K", aria: "Control+K" };
+}
+
+/**
+ * The frame around every view: navigation, the view, a status line, and the
+ * question box (Ctrl/Cmd-K or the header's button, from any view).
+ */
 export function AppShell({ appInfo, current, children }: AppShellProps) {
   useViewShortcuts();
+  const shortcut = askShortcut();
   const shown = current === "runs" ? "journeys" : current;
   return (
     <div class="shell">
@@ -45,6 +57,17 @@ export function AppShell({ appInfo, current, children }: AppShellProps) {
             v{appInfo.data.version}
           </span>
         )}
+        <button
+          type="button"
+          class="shell-ask"
+          data-testid="open-ask"
+          aria-haspopup="dialog"
+          aria-keyshortcuts={shortcut.aria}
+          title={`Ask a question (${shortcut.label})`}
+          onClick={() => openAsk()}
+        >
+          Ask <kbd>{shortcut.label}</kbd>
+        </button>
       </header>
       <nav class="shell-nav" aria-label="Views">
         <ul>
@@ -68,6 +91,7 @@ export function AppShell({ appInfo, current, children }: AppShellProps) {
       <footer class="shell-status" role="status">
         <StatusLine appInfo={appInfo} />
       </footer>
+      <AskBox />
     </div>
   );
 }

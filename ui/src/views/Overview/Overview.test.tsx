@@ -9,8 +9,9 @@ vi.mock("../../ipc", async (importOriginal) => ({
 
 import { publish } from "../../data/live";
 import { CallError } from "../../ipc";
+import { AppShell } from "../../shell/AppShell";
 import { answer, requests } from "../../test/engine";
-import { overview } from "../../test/fixtures";
+import { askAnswer, overview } from "../../test/fixtures";
 import { Overview } from ".";
 import { burnDownOption, burnRateOption } from "./charts";
 import { readPalette } from "../../components/EChart";
@@ -53,6 +54,41 @@ describe("Overview", () => {
     // The banner comes before the cards.
     expect(banner.compareDocumentPosition(card) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     await waitFor(() => expect(requests(call, "ui_ready")).toEqual([{ view: "overview" }]));
+  });
+
+  it("suggests questions about the firing alert that open the question box and ask", async () => {
+    answer(call, {
+      overview: overview(),
+      ui_ready: {},
+      ask: (req: { question: string }) => askAnswer({ question: req.question, answer: "orders burn in us-east-1" }),
+    });
+    render(
+      <AppShell appInfo={{ state: "loading" }} current="overview">
+        <Overview />
+      </AppShell>,
+    );
+    const suggestions = await screen.findByTestId("firing-questions");
+    const buttons = within(suggestions).getAllByRole("button");
+    expect(buttons.map((b) => b.textContent)).toEqual([
+      "why is checkout-availability burning?",
+      "did the last deploy cause this?",
+    ]);
+    expect(screen.queryByRole("dialog")).toBeNull();
+
+    fireEvent.click(buttons[0]!);
+    const dialog = screen.getByRole("dialog", { name: "Ask Sightline" });
+    expect((within(dialog).getByLabelText("Question") as HTMLInputElement).value).toBe(
+      "why is checkout-availability burning?",
+    );
+    expect(requests(call, "ask")).toEqual([{ question: "why is checkout-availability burning?", at_ms: null }]);
+    expect((await within(dialog).findByTestId("ask-text")).textContent).toBe("orders burn in us-east-1");
+  });
+
+  it("suggests no questions when nothing fires", async () => {
+    answer(call, { overview: overview({ firing: [] }), ui_ready: {} });
+    render(<Overview />);
+    await screen.findByText("99.40%");
+    expect(screen.queryByTestId("firing-questions")).toBeNull();
   });
 
   it("refetches when the engine says runs changed, keeping the numbers on screen", async () => {

@@ -2,6 +2,7 @@ import { useEffect, useMemo } from "preact/hooks";
 
 import { EChart, usePalette } from "../../components/EChart";
 import { EmptyState, ErrorState, Loading } from "../../components/States";
+import { alertQuestions, openAsk } from "../../data/ask";
 import { markReady } from "../../data/ready";
 import { useCommand } from "../../data/useCommand";
 import { burnRate, count, exhaustion, moment, percent, timeOfDay } from "../../format";
@@ -91,6 +92,8 @@ function OverviewBody({ data }: { data: OverviewData }) {
 }
 
 function FiringBanner({ firing }: { firing: readonly FiringAlert[] }) {
+  // One set of questions per SLO, even when several of its windows fire.
+  const slos = [...new Set(firing.map((f) => f.slo))];
   return (
     <section class="firing" role="alert" aria-labelledby="firing-title" data-testid="firing">
       <h3 id="firing-title">
@@ -106,6 +109,14 @@ function FiringBanner({ firing }: { firing: readonly FiringAlert[] }) {
           </li>
         ))}
       </ul>
+      <div class="firing-questions" data-testid="firing-questions">
+        <span class="muted">Ask:</span>
+        {slos.flatMap((slo) => alertQuestions(slo)).filter((q, i, all) => all.indexOf(q) === i).map((q) => (
+          <button key={q} type="button" class="ask-chip" aria-haspopup="dialog" onClick={() => openAsk(q)}>
+            {q}
+          </button>
+        ))}
+      </div>
     </section>
   );
 }

@@ -1,0 +1,1 @@
+export { AskBox, isAppLink } from "./AskBox";
