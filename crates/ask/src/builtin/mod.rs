@@ -162,7 +162,14 @@ fn slo_for(
     kind: Option<Kind>,
 ) -> Result<Result<String, Draft>, AskError> {
     let e = r.entities;
-    let statuses = s.slo_status(None)?;
+    // The burn rates are needed only to pick the fastest-burning SLO when
+    // the question names no SLO and no journey: the SLO engine reads the
+    // whole compliance window, the costliest call there is.
+    let statuses = if e.slo.is_none() && e.journey.is_none() {
+        s.slo_status(None)?
+    } else {
+        Vec::new()
+    };
     Ok(
         match pick_slo(
             &s.cat.slos,

@@ -12,7 +12,6 @@ pub(super) fn status(s: &mut Session<'_>, r: &Reading<'_>) -> Result<Draft, AskE
     {
         return service_status(s, &service, e.region.as_deref(), from, to, &label);
     }
-    let statuses = s.slo_status(None)?;
     let slos: Vec<String> = match (&e.slo, &e.journey) {
         (Some(x), _) => vec![x.clone()],
         (None, Some(j)) => s.cat.slos_of(j).iter().map(|x| x.name.clone()).collect(),
@@ -99,7 +98,6 @@ pub(super) fn status(s: &mut Session<'_>, r: &Reading<'_>) -> Result<Draft, AskE
             d.evidence.push(slo_evidence(name, "SLI and burn"));
         }
     }
-    let _ = statuses;
     Ok(d)
 }
 

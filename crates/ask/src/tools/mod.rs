@@ -262,12 +262,24 @@ impl<'a> Session<'a> {
         if let Some(s) = &self.statuses {
             return Ok(s.clone());
         }
+        let out = self.statuses_of(None)?;
+        self.statuses = Some(out.clone());
+        Ok(out)
+    }
+
+    /// The state of `only` (or of every SLO) now.
+    fn statuses_of(&self, only: Option<&str>) -> Result<Vec<SloSummary>, AskError> {
         // The engine over the stored runs, without replaying the alert rules
         // minute by minute (what `slo status` does, and most of its time):
         // the alert state is the stored episodes' instead, as the live loop
         // recorded them.
-        let configs: Vec<sightline_slo::SloConfig> =
-            self.cat.slos.iter().map(|s| s.config.clone()).collect();
+        let configs: Vec<sightline_slo::SloConfig> = self
+            .cat
+            .slos
+            .iter()
+            .filter(|s| only.is_none_or(|n| s.name == n))
+            .map(|s| s.config.clone())
+            .collect();
         let steps = sightline_api::slo::named_steps(&configs);
         let engine = sightline_api::slo::engine_at(
             self.db,
@@ -306,13 +318,16 @@ impl<'a> Session<'a> {
                 sum
             })
             .collect();
-        self.statuses = Some(out.clone());
         Ok(out)
     }
 
     /// `slo_status`: every SLO's state now, or one SLO's.
     pub fn slo_status(&mut self, slo: Option<&str>) -> Result<Vec<SloSummary>, AskError> {
-        let all = self.all_statuses()?;
+        let all = match slo {
+            // One SLO: its engine alone, unless every SLO's is at hand.
+            Some(name) if self.statuses.is_none() => self.statuses_of(Some(name))?,
+            _ => self.all_statuses()?,
+        };
         let out: Vec<SloSummary> = all
             .into_iter()
             .filter(|s| slo.is_none_or(|n| s.name == n))
