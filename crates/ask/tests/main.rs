@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use sightline_ask::catalog::journey_files;
 use sightline_ask::{Context, JourneyInfo};
-use sightline_store::{Store, TelemetryBatch};
+use sightline_store::Store;
 
 /// The repository's root.
 pub fn root() -> PathBuf {
@@ -33,17 +33,9 @@ pub fn incident(name: &str, dir: &Path) -> Context {
         .unwrap();
     let db = dir.join("incident.db");
     let mut store = Store::open(&db).unwrap();
-    let batches = [
-        TelemetryBatch::Spans(inc.spans),
-        TelemetryBatch::Logs(inc.logs),
-        TelemetryBatch::Metrics(inc.metrics),
-        TelemetryBatch::Events(inc.events),
-    ];
-    store
-        .insert_telemetry(&batches.iter().collect::<Vec<_>>(), 0)
-        .unwrap();
-    store.insert_runs(&inc.runs, 0).unwrap();
-    let at_ms = inc.runs.iter().map(|r| r.started_at_ms).max().unwrap() + 1;
+    let runs = inc.store_telemetry(&mut store).unwrap();
+    store.insert_runs(&runs, 0).unwrap();
+    let at_ms = runs.last().unwrap().started_at_ms + 1;
     let slos_path = root().join("datasets/incidents/slos.yaml");
     let text = std::fs::read_to_string(&slos_path).unwrap();
     Context {

@@ -31,6 +31,27 @@ pub struct Incident {
     pub events: Vec<Event>,
 }
 
+impl Incident {
+    /// Stores the spans, logs, metrics and deploy events in `store`, and
+    /// returns the runs, oldest first, for the caller to store or replay.
+    pub fn store_telemetry(
+        self,
+        store: &mut sightline_store::Store,
+    ) -> Result<Vec<Run>, DemoError> {
+        use sightline_store::TelemetryBatch;
+        let batches = [
+            TelemetryBatch::Spans(self.spans),
+            TelemetryBatch::Logs(self.logs),
+            TelemetryBatch::Metrics(self.metrics),
+            TelemetryBatch::Events(self.events),
+        ];
+        store.insert_telemetry(&batches.iter().collect::<Vec<_>>(), 0)?;
+        let mut runs = self.runs;
+        runs.sort_by_key(|r| r.started_at_ms);
+        Ok(runs)
+    }
+}
+
 /// Whether `dir` looks like a recorded incident.
 pub fn is_incident(dir: &Path) -> bool {
     dir.join(files::RUNS).is_file()

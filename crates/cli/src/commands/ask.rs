@@ -12,7 +12,7 @@ use sightline_ask::eval::{Grade, grade, load, summarise};
 use sightline_ask::model::{ModelConfig, ask_with_model};
 use sightline_ask::{Answer, Context, ask};
 use sightline_demo::incident_files;
-use sightline_store::{Store, TelemetryBatch};
+use sightline_store::Store;
 
 use crate::args::{AskArgs, Cli, EvalAskArgs};
 use crate::commands::runs::{now_ms, parse_time};
@@ -149,15 +149,9 @@ pub fn run(cli: &Cli, args: &AskArgs) -> anyhow::Result<Code> {
 fn incident_db(dir: &Path, db: &Path) -> anyhow::Result<i64> {
     let inc = incident_files::load(dir).map_err(|e| Refused(e.to_string()))?;
     let mut store = Store::open(db)?;
-    let batches = [
-        TelemetryBatch::Spans(inc.spans),
-        TelemetryBatch::Logs(inc.logs),
-        TelemetryBatch::Metrics(inc.metrics),
-        TelemetryBatch::Events(inc.events),
-    ];
-    store.insert_telemetry(&batches.iter().collect::<Vec<_>>(), 0)?;
-    store.insert_runs(&inc.runs, 0)?;
-    Ok(inc.runs.iter().map(|r| r.started_at_ms).max().unwrap_or(0) + 1)
+    let runs = inc.store_telemetry(&mut store)?;
+    store.insert_runs(&runs, 0)?;
+    Ok(runs.last().map_or(0, |r| r.started_at_ms) + 1)
 }
 
 /// Runs `sightline eval ask`.

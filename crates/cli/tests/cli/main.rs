@@ -52,21 +52,9 @@ pub fn incident_telemetry(db: &Path) -> Vec<sightline_core::Run> {
 
 /// [`incident_telemetry`] for any recorded incident in `datasets/incidents/`.
 pub fn recorded_incident(name: &str, db: &Path) -> Vec<sightline_core::Run> {
-    use sightline_store::{Store, TelemetryBatch};
     let inc = sightline_demo::incident_files::load(&dataset().join(name)).unwrap();
-    let mut store = Store::open(db).unwrap();
-    let batches = [
-        TelemetryBatch::Spans(inc.spans),
-        TelemetryBatch::Logs(inc.logs),
-        TelemetryBatch::Metrics(inc.metrics),
-        TelemetryBatch::Events(inc.events),
-    ];
-    store
-        .insert_telemetry(&batches.iter().collect::<Vec<_>>(), 0)
-        .unwrap();
-    let mut runs = inc.runs;
-    runs.sort_by_key(|r| r.started_at_ms);
-    runs
+    let mut store = sightline_store::Store::open(db).unwrap();
+    inc.store_telemetry(&mut store).unwrap()
 }
 
 /// Standard output as JSON, or a panic showing both streams.
