@@ -133,7 +133,8 @@ impl Catalog {
         let c = store.conn();
         let mut js: Vec<JourneyInfo> = journeys.to_vec();
         let known: BTreeSet<String> = js.iter().map(|j| j.name.clone()).collect();
-        let mut extra: BTreeSet<String> = catalog::journeys(c)?.into_iter().collect();
+        let with_runs: BTreeSet<String> = catalog::journeys(c)?.into_iter().collect();
+        let mut extra = with_runs.clone();
         extra.extend(slos.iter().map(|s| s.definition.filter.journey.clone()));
         for name in extra.difference(&known) {
             js.push(JourneyInfo {
@@ -145,7 +146,6 @@ impl Catalog {
         }
         // Journeys with SLOs first, then journeys with runs: a word two
         // journeys answer to ("checkout") means the one that is measured.
-        let with_runs: BTreeSet<String> = catalog::journeys(c)?.into_iter().collect();
         let rank = |j: &JourneyInfo| {
             if slos.iter().any(|s| s.definition.filter.journey == j.name) {
                 0
