@@ -10,6 +10,10 @@
 //! runs never freezes the UI. Streams take a Tauri [`Channel`], which needs no
 //! permission beyond the command itself.
 
+use sightline_api::investigate::{
+    AttributionRequest, AttributionView, IncidentDetail, IncidentList, IncidentPostmortem,
+    IncidentRequest, IncidentUpdate, IncidentsRequest, PostmortemRequest,
+};
 use sightline_api::journeys::{JourneyDetail, JourneyDetailRequest, JourneyList, JourneysRequest};
 use sightline_api::live::{StoreChanged, SubscribeRequest};
 use sightline_api::overview::{Overview, OverviewRequest};
@@ -138,6 +142,51 @@ pub fn secret_delete(
     req: SecretDeleteRequest,
 ) -> Result<SecretList, IpcError> {
     Ok(sightline_api::secret_delete(&ctx, req)?)
+}
+
+/// See [`sightline_api::attribution`].
+#[tauri::command(async)]
+pub fn attribution(
+    ctx: State<'_, ApiContext>,
+    req: AttributionRequest,
+) -> Result<AttributionView, IpcError> {
+    Ok(sightline_api::attribution(&ctx, req)?)
+}
+
+/// See [`sightline_api::incidents`].
+#[tauri::command(async)]
+pub fn incidents(
+    ctx: State<'_, ApiContext>,
+    req: IncidentsRequest,
+) -> Result<IncidentList, IpcError> {
+    Ok(sightline_api::incidents(&ctx, req)?)
+}
+
+/// See [`sightline_api::incident_detail`].
+#[tauri::command(async)]
+pub fn incident_detail(
+    ctx: State<'_, ApiContext>,
+    req: IncidentRequest,
+) -> Result<IncidentDetail, IpcError> {
+    Ok(sightline_api::incident_detail(&ctx, req)?)
+}
+
+/// See [`sightline_api::incident_update`].
+#[tauri::command(async)]
+pub fn incident_update(
+    ctx: State<'_, ApiContext>,
+    req: IncidentUpdate,
+) -> Result<IncidentDetail, IpcError> {
+    Ok(sightline_api::incident_update(&ctx, req)?)
+}
+
+/// See [`sightline_api::incident_postmortem`].
+#[tauri::command(async)]
+pub fn incident_postmortem(
+    ctx: State<'_, ApiContext>,
+    req: PostmortemRequest,
+) -> Result<IncidentPostmortem, IpcError> {
+    Ok(sightline_api::incident_postmortem(&ctx, req)?)
 }
 
 /// See [`sightline_api::subscribe`].

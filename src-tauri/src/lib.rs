@@ -64,6 +64,21 @@ pub const VIEW_ENV: &str = "SIGHTLINE_VIEW";
 /// cold-start benchmark reads it).
 pub const REPORT_READY_ENV: &str = "SIGHTLINE_REPORT_READY";
 
+/// The environment variable that fixes the moment every view shows, in
+/// Unix ms (a past incident, as it stood; the end-to-end tests' recorded
+/// incidents). Unset: now.
+pub const AT_ENV: &str = "SIGHTLINE_AT";
+
+/// The moment [`AT_ENV`] fixed, once read.
+static FIXED_NOW: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+
+fn fixed_now() -> i64 {
+    FIXED_NOW
+        .get()
+        .copied()
+        .unwrap_or_else(sightline_api::system_now_ms)
+}
+
 /// What the command line and environment chose.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Launch {
@@ -119,6 +134,20 @@ pub fn context(launch: Launch, started: Instant) -> ApiContext {
     let ctx = ApiContext::new(db)
         .with_project(project)
         .with_start_view(launch.view.or_else(|| env(VIEW_ENV)));
+    let ctx = match env(AT_ENV).map(|t| (t.trim().parse::<i64>(), t)) {
+        Some((Ok(ms), _)) => {
+            let _ = FIXED_NOW.set(ms);
+            ctx.with_clock(fixed_now)
+        }
+        Some((Err(_), text)) => {
+            eprintln!(
+                "sightline-app: {AT_ENV}={text:?} is not a moment in Unix milliseconds \
+                 (e.g. 1767225600000); showing now"
+            );
+            ctx
+        }
+        None => ctx,
+    };
     if env(REPORT_READY_ENV).as_deref() == Some("1") {
         ctx.with_ready_report(started)
     } else {

@@ -37,12 +37,18 @@ pub const MAX_POINTS: usize = 500_000;
 pub const SIGNAL_LOOKBACK_MS: i64 = 2 * 3_600_000;
 
 /// Backend telemetry and changes for `[from_ms, to_ms)`, plus the spans of `trace_ids`.
-struct Telemetry {
-    spans: Vec<Span>,
-    red: Vec<RedPoint>,
-    metrics: Vec<MetricPoint>,
-    logs: Vec<LogRecord>,
-    events: Vec<Event>,
+pub(crate) struct Telemetry {
+    pub(crate) spans: Vec<Span>,
+    pub(crate) red: Vec<RedPoint>,
+    pub(crate) metrics: Vec<MetricPoint>,
+    pub(crate) logs: Vec<LogRecord>,
+    pub(crate) events: Vec<Event>,
+}
+
+/// The signals leading indicators are read from (RED samples, metrics,
+/// logs) over `[from_ms, to_ms)`, as the engine reads them.
+pub(crate) fn signals(store: &Store, from_ms: i64, to_ms: i64) -> Result<Telemetry, ApiError> {
+    telemetry(store, from_ms, to_ms, &[], false, &Options::default())
 }
 
 fn telemetry(

@@ -192,6 +192,18 @@ fn cause_of(o: &RunObs, causes: &[Cause], blames: &HashMap<&str, Blame>) -> Opti
     })
 }
 
+/// The numbers behind a report's two charts, before drawing: the app
+/// draws them with ECharts, files with `sightline-charts`.
+#[derive(Debug, Clone)]
+pub struct ChartData {
+    /// The SLI chart.
+    pub sli: SliChart,
+    /// The burn decomposition.
+    pub burn: BurnChart,
+    /// The bucket in words: `1 min`, `20 s`.
+    pub per: String,
+}
+
 /// The SLI and burn charts of `report`, about `config`'s SLO.
 pub fn slo_charts(
     store: &Store,
@@ -200,6 +212,38 @@ pub fn slo_charts(
     report: &Report,
     req: &ChartRequest,
 ) -> Result<Vec<ChartFile>, ApiError> {
+    let def = &config.definition;
+    let ChartData { sli, burn, per } = slo_chart_data(store, config, tags, report, req)?;
+    let err = |e: sightline_charts::ChartError| ApiError::BadInput(e.to_string());
+    Ok(vec![
+        ChartFile {
+            name: "sli",
+            alt: format!(
+                "{}: the good ratio per {per} against the {:.2}% target, with the onset and changes marked",
+                def.name,
+                def.target * 100.0
+            ),
+            svg: sightline_charts::sli_svg(&sli).map_err(err)?,
+        },
+        ChartFile {
+            name: "burn",
+            alt: format!(
+                "{}: bad runs per {per}, stacked by the causes the engine found",
+                def.name
+            ),
+            svg: sightline_charts::burn_svg(&burn).map_err(err)?,
+        },
+    ])
+}
+
+/// The numbers of [`slo_charts`], undrawn.
+pub fn slo_chart_data(
+    store: &Store,
+    config: &SloConfig,
+    tags: &HashMap<String, Vec<String>>,
+    report: &Report,
+    req: &ChartRequest,
+) -> Result<ChartData, ApiError> {
     let def = &config.definition;
     let mut range = req
         .range
@@ -311,30 +355,30 @@ pub fn slo_charts(
         onset: band,
         markers,
     };
-    let err = |e: sightline_charts::ChartError| ApiError::BadInput(e.to_string());
-    Ok(vec![
-        ChartFile {
-            name: "sli",
-            alt: format!(
-                "{}: the good ratio per {per} against the {:.2}% target, with the onset and changes marked",
-                def.name,
-                def.target * 100.0
-            ),
-            svg: sightline_charts::sli_svg(&sli).map_err(err)?,
-        },
-        ChartFile {
-            name: "burn",
-            alt: format!(
-                "{}: bad runs per {per}, stacked by the causes the engine found",
-                def.name
-            ),
-            svg: sightline_charts::burn_svg(&burn).map_err(err)?,
-        },
-    ])
+    Ok(ChartData { sli, burn, per })
 }
 
-/// The charts of incident `v`: its SLO from before the onset to the
+/// What an incident's charts show: its SLO from before the onset to the
 /// incident's end (resolution, or now), with the first page marked.
+pub fn incident_chart_request(v: &crate::incidents::IncidentView, report: &Report) -> ChartRequest {
+    let markers = v
+        .timeline
+        .iter()
+        .find(|e| e.kind == "alert_fired")
+        .map(|e| Marker {
+            at_ms: e.at_ms,
+            kind: MarkerKind::Alert,
+            label: "first page".into(),
+        })
+        .into_iter()
+        .collect();
+    ChartRequest {
+        range: Some(range_for(report, v.ended_ms)),
+        markers,
+    }
+}
+
+/// The charts of incident `v` (see [`incident_chart_request`]).
 pub fn incident_charts(
     store: &Store,
     v: &crate::incidents::IncidentView,
@@ -347,22 +391,13 @@ pub fn incident_charts(
             v.incident.id
         )));
     };
-    let markers = v
-        .timeline
-        .iter()
-        .find(|e| e.kind == "alert_fired")
-        .map(|e| Marker {
-            at_ms: e.at_ms,
-            kind: MarkerKind::Alert,
-            label: "first page".into(),
-        })
-        .into_iter()
-        .collect();
-    let req = ChartRequest {
-        range: Some(range_for(report, v.ended_ms)),
-        markers,
-    };
-    slo_charts(store, config, tags, report, &req)
+    slo_charts(
+        store,
+        config,
+        tags,
+        report,
+        &incident_chart_request(v, report),
+    )
 }
 
 #[cfg(test)]

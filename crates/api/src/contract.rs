@@ -45,6 +45,11 @@ macro_rules! ipc_contract {
                 settings_save($crate::settings::SettingsSaveRequest) -> $crate::settings::Settings;
                 secret_set($crate::secrets::SecretSetRequest) -> $crate::secrets::SecretList;
                 secret_delete($crate::secrets::SecretDeleteRequest) -> $crate::secrets::SecretList;
+                attribution($crate::investigate::AttributionRequest) -> $crate::investigate::AttributionView;
+                incidents($crate::investigate::IncidentsRequest) -> $crate::investigate::IncidentList;
+                incident_detail($crate::investigate::IncidentRequest) -> $crate::investigate::IncidentDetail;
+                incident_update($crate::investigate::IncidentUpdate) -> $crate::investigate::IncidentDetail;
+                incident_postmortem($crate::investigate::PostmortemRequest) -> $crate::investigate::IncidentPostmortem;
             }
             streams {
                 subscribe($crate::live::SubscribeRequest) -> $crate::Ack, $crate::live::StoreChanged;

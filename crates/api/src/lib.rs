@@ -36,6 +36,7 @@ mod contract;
 mod error;
 mod har;
 pub mod incidents;
+pub mod investigate;
 pub mod journeys;
 pub mod live;
 pub mod overview;
@@ -51,6 +52,9 @@ pub mod slo_editor;
 pub use app_info::{Ack, AppInfo, AppInfoRequest, UiReadyRequest, app_info, ui_ready};
 pub use context::{ApiContext, PROJECT_ENV, system_now_ms};
 pub use error::{ApiError, ErrorCode, IpcError};
+pub use investigate::{
+    attribution, incident_detail, incident_postmortem, incident_update, incidents,
+};
 pub use journeys::{journey_detail, journeys};
 pub use live::{EventSink, subscribe};
 pub use overview::overview;

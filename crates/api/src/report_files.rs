@@ -103,6 +103,46 @@ pub fn html(title: &str, markdown: &str, stem: &str, charts: &[ChartFile]) -> St
     )
 }
 
+/// Writes a document to `path`: `markdown` with its charts as SVG files
+/// beside it (`STEM-NAME.svg`), or, when `html` is set, one self-contained
+/// page. `body` makes the Markdown from the charts section; `charts` is
+/// the charts or why there are none. Returns the files written, the
+/// document first.
+pub fn write_document(
+    path: &std::path::Path,
+    html_page: bool,
+    title: &str,
+    heading: &str,
+    charts: &Result<Vec<ChartFile>, String>,
+    body: &dyn Fn(&str) -> String,
+) -> Result<Vec<std::path::PathBuf>, crate::ApiError> {
+    let write = |p: &std::path::Path, text: &str| {
+        std::fs::write(p, text)
+            .map_err(|e| crate::ApiError::BadInput(format!("{}: {e}", p.display())))
+    };
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "report".to_owned(), |s| s.to_string_lossy().into_owned());
+    let (list, missing) = match charts {
+        Ok(c) => (c.as_slice(), None),
+        Err(why) => (&[][..], Some(why.as_str())),
+    };
+    let section = charts_section(heading, &stem, list, missing);
+    if html_page {
+        write(path, &html(title, &body(&section), &stem, list))?;
+        return Ok(vec![path.to_owned()]);
+    }
+    let dir = path.parent().unwrap_or(std::path::Path::new(""));
+    let mut files = vec![path.to_owned()];
+    for c in list {
+        let file = dir.join(chart_file_name(&stem, c));
+        write(&file, &c.svg)?;
+        files.push(file);
+    }
+    write(path, &body(&section))?;
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

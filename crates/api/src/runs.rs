@@ -281,7 +281,7 @@ pub struct SpanRow {
 
 impl SpanRow {
     /// A stored span, its start made relative to the run's.
-    fn of(run_started_at_ms: i64, s: &sightline_core::Span) -> Self {
+    pub(crate) fn of(run_started_at_ms: i64, s: &sightline_core::Span) -> Self {
         Self {
             span_id: s.span_id.clone(),
             parent_span_id: s.parent_span_id.clone(),
@@ -300,7 +300,7 @@ impl SpanRow {
 
 /// Sets each row's depth from the parent chain among `rows` (bounded, so a
 /// malformed trace with a cycle still ends).
-fn set_depths(rows: &mut [SpanRow]) {
+pub(crate) fn set_depths(rows: &mut [SpanRow]) {
     let parent: std::collections::HashMap<String, Option<String>> = rows
         .iter()
         .map(|r| (r.span_id.clone(), r.parent_span_id.clone()))

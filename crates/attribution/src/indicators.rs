@@ -285,6 +285,56 @@ fn floor_for(name: &str, s: &Series) -> f64 {
     (median * 0.1).max(unit)
 }
 
+/// One series as the engine cut it, to draw beside the SLI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cut {
+    /// `metric`, `red` or `logs`.
+    pub source: &'static str,
+    /// The series' name with its labels, as [`Moved::series`] names it.
+    pub series: String,
+    /// Its service.
+    pub service: String,
+    /// Its region.
+    pub region: Option<String>,
+    /// Its values per bucket (deltas for cumulative series).
+    pub values: Series,
+}
+
+/// Every series over `[from_ms, to_ms)` in buckets of `bucket_ms`, cut as
+/// [`moved`] cuts them, whether they moved or not.
+pub fn series(
+    red: &[RedPoint],
+    metrics: &[MetricPoint],
+    logs: &[LogRecord],
+    from_ms: i64,
+    to_ms: i64,
+    bucket_ms: i64,
+) -> Vec<Cut> {
+    let n = usize::try_from(((to_ms - from_ms) / bucket_ms.max(1)).max(0)).unwrap_or(0);
+    let grid = Grid {
+        start_ms: from_ms,
+        bucket_ms: bucket_ms.max(1),
+        n,
+    };
+    let mut out = Vec::new();
+    for (source, list) in [
+        ("metric", metric_series(metrics, &grid)),
+        ("red", red_series(red, &grid)),
+        ("logs", log_series(logs, &grid)),
+    ] {
+        for (series, service, region, values) in list {
+            out.push(Cut {
+                source,
+                series,
+                service,
+                region,
+                values,
+            });
+        }
+    }
+    out
+}
+
 /// Every series over `[from_ms, to_ms)` that shifted up by at least
 /// `min_strength` spreads.
 pub fn moved(

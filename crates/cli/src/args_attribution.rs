@@ -43,6 +43,11 @@ pub struct AttributeArgs {
     /// folder, as `attribution-SLO.md|html`) instead of standard output.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Also open the desktop app on this SLO's Attribution view, at the
+    /// moment explained (needs a display and `sightline-app` beside this
+    /// binary).
+    #[arg(long, requires = "slo")]
+    pub open: bool,
 }
 
 /// The format of a document written to a file.

@@ -52,6 +52,40 @@ impl Incident {
     }
 }
 
+impl Incident {
+    /// Plays the recording through the live SLO loop as `sightline serve`
+    /// would have watched it: the telemetry is stored, then the runs one at
+    /// a time in time order, ticking the SLOs of `project` every `tick_ms`
+    /// (alerts fire and resolve, their attribution is stored, pages open
+    /// incidents). Returns the changes, and the moment after the last run.
+    pub fn replay_live(
+        self,
+        db: &Path,
+        project: &Path,
+        tick_ms: i64,
+    ) -> Result<(Vec<sightline_api::slo::live::AlertChange>, i64), DemoError> {
+        let mut store = sightline_store::Store::open(db)?;
+        let runs = self.store_telemetry(&mut store)?;
+        let (Some(first), Some(last)) = (runs.first(), runs.last()) else {
+            return Err(refuse("the recording has no runs".into()));
+        };
+        let end = last.started_at_ms + 1;
+        let mut live = sightline_api::slo::live::LiveSlos::start(db, project, first.started_at_ms)?;
+        let mut changes = Vec::new();
+        let mut next_tick = first.started_at_ms + tick_ms.max(1_000);
+        for run in &runs {
+            while run.started_at_ms >= next_tick {
+                changes.extend(live.tick(&store, next_tick)?);
+                next_tick += tick_ms.max(1_000);
+            }
+            store.insert_run(run, run.started_at_ms + run.duration_ms)?;
+            live.apply(run);
+        }
+        changes.extend(live.tick(&store, end)?);
+        Ok((changes, end))
+    }
+}
+
 /// Whether `dir` looks like a recorded incident.
 pub fn is_incident(dir: &Path) -> bool {
     dir.join(files::RUNS).is_file()

@@ -5,6 +5,7 @@ mod app_info;
 mod bindings;
 mod error;
 mod fixture;
+mod investigate;
 mod journeys;
 mod live;
 mod live_slos;

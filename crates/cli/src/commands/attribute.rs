@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use anyhow::Context as _;
+
 use sightline_api::attribution::{Window, slo_report, window_report};
 use sightline_api::charts::{ChartRequest, slo_charts};
 use sightline_api::slo::{journey_tags, load_slos};
@@ -86,8 +88,37 @@ pub fn run(cli: &Cli, args: &AttributeArgs) -> anyhow::Result<Code> {
     if cli.json && format.is_some() && args.out.is_none() {
         return Err(Refused("--json and --markdown/--html: choose one".into()).into());
     }
+    let app = if args.open {
+        if !super::desktop::has_display() {
+            return Err(Refused(
+                "--open: no display (DISPLAY or WAYLAND_DISPLAY) to open the app on".into(),
+            )
+            .into());
+        }
+        Some(super::desktop::app_beside_me().ok_or_else(|| {
+            Refused("--open: no sightline-app beside this binary (build it with `cargo build -p sightline-app`)".into())
+        })?)
+    } else {
+        None
+    };
     let store = Store::open(cli.db_path())?;
     let (r, config) = report(args, &store)?;
+    if let (Some(app), Some(c)) = (&app, &config) {
+        let db = cli.db_path();
+        let project = std::env::current_dir().context("reading the current folder")?;
+        let view = format!("attribution/{}", c.definition.name);
+        let opening = super::desktop::Opening {
+            db: &db,
+            project: &project,
+            view: &view,
+            at_ms: args.at.as_ref().map(|_| r.at_ms),
+        };
+        super::desktop::open(app, &opening)
+            .map_err(|e| Refused(format!("--open: could not start {}: {e}", app.display())))?;
+        if !cli.json {
+            eprintln!("opened the desktop app on {view}");
+        }
+    }
     if let Some(format) = format {
         // Markdown on standard output has nowhere to put charts: none drawn.
         let drawn = format == DocFormat::Html || args.out.is_some();

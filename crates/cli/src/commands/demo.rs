@@ -28,19 +28,10 @@ fn demo_dir(args: &DemoArgs) -> PathBuf {
 
 /// The desktop app beside this binary, when there is a display to show it.
 fn app_to_open(args: &DemoArgs) -> Option<PathBuf> {
-    if args.headless {
+    if args.headless || !super::desktop::has_display() {
         return None;
     }
-    let display =
-        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
-    if !display {
-        return None;
-    }
-    let app = std::env::current_exe()
-        .ok()?
-        .parent()?
-        .join("sightline-app");
-    app.exists().then_some(app)
+    super::desktop::app_beside_me()
 }
 
 /// Runs `sightline demo`.
@@ -92,11 +83,13 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<Code> {
                     Some(Progress::Live { db }) => {
                         if let Some(app) = &app {
                             eprintln!("==> opening the desktop app on {}", db.display());
-                            app_child = std::process::Command::new(app)
-                                .env("SIGHTLINE_DB", &db)
-                                .env("SIGHTLINE_PROJECT", db.parent().unwrap_or(&db))
-                                .env("SIGHTLINE_VIEW", "overview")
-                                .spawn()
+                            let opening = super::desktop::Opening {
+                                db: &db,
+                                project: db.parent().unwrap_or(&db),
+                                view: "overview",
+                                at_ms: None,
+                            };
+                            app_child = super::desktop::open(app, &opening)
                                 .map_err(|e| eprintln!("could not open the app ({e}); following in the terminal"))
                                 .ok();
                         }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use sightline_api::charts::ChartFile;
-use sightline_api::report_files::{chart_file_name, charts_section, html};
+use sightline_api::report_files::{charts_section, html, write_document};
 
 use crate::args_attribution::DocFormat;
 use crate::exit::Refused;
@@ -25,10 +25,6 @@ pub struct Document<'a> {
     pub heading: &'a str,
     /// The charts, or why there are none.
     pub charts: Result<Vec<ChartFile>, String>,
-}
-
-fn write(path: &Path, bytes: &str) -> anyhow::Result<()> {
-    std::fs::write(path, bytes).map_err(|e| Refused(format!("{}: {e}", path.display())).into())
 }
 
 /// Writes the document that `body` makes from a charts section. Standard
@@ -55,26 +51,26 @@ pub fn emit(doc: Document<'_>, json: bool, body: &dyn Fn(&str) -> String) -> any
         Ok(c) => (c.as_slice(), None),
         Err(why) => (&[][..], Some(why.as_str())),
     };
-    let section = charts_section(doc.heading, &stem, charts, missing);
-    let mut files: Vec<PathBuf> = Vec::new();
-    match (doc.format, &path) {
-        (DocFormat::Md, None) => print!("{}", body("")),
-        (DocFormat::Html, None) => print!("{}", html(doc.title, &body(&section), &stem, charts)),
-        (DocFormat::Md, Some(p)) => {
-            let dir = p.parent().unwrap_or(Path::new(""));
-            for c in charts {
-                let file = dir.join(chart_file_name(&stem, c));
-                write(&file, &c.svg)?;
-                files.push(file);
-            }
-            write(p, &body(&section))?;
-            files.insert(0, p.clone());
+    let files: Vec<PathBuf> = match (&path, doc.format) {
+        (None, DocFormat::Md) => {
+            print!("{}", body(""));
+            Vec::new()
         }
-        (DocFormat::Html, Some(p)) => {
-            write(p, &html(doc.title, &body(&section), &stem, charts))?;
-            files.push(p.clone());
+        (None, DocFormat::Html) => {
+            let section = charts_section(doc.heading, &stem, charts, missing);
+            print!("{}", html(doc.title, &body(&section), &stem, charts));
+            Vec::new()
         }
-    }
+        (Some(p), format) => write_document(
+            p,
+            format == DocFormat::Html,
+            doc.title,
+            doc.heading,
+            &doc.charts,
+            body,
+        )
+        .map_err(|e| Refused(e.to_string()))?,
+    };
     if json && !files.is_empty() {
         output::json(&serde_json::json!({ "files": files }))?;
     } else {

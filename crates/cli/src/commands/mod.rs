@@ -4,6 +4,7 @@ pub mod ask;
 pub mod attribute;
 pub mod db;
 pub mod demo;
+pub mod desktop;
 pub mod discover;
 pub mod document;
 pub mod eval;

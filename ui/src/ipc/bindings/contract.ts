@@ -3,12 +3,21 @@
 import type { Ack } from "./Ack";
 import type { AppInfo } from "./AppInfo";
 import type { AppInfoRequest } from "./AppInfoRequest";
+import type { AttributionRequest } from "./AttributionRequest";
+import type { AttributionView } from "./AttributionView";
+import type { IncidentDetail } from "./IncidentDetail";
+import type { IncidentList } from "./IncidentList";
+import type { IncidentPostmortem } from "./IncidentPostmortem";
+import type { IncidentRequest } from "./IncidentRequest";
+import type { IncidentUpdate } from "./IncidentUpdate";
+import type { IncidentsRequest } from "./IncidentsRequest";
 import type { JourneyDetail } from "./JourneyDetail";
 import type { JourneyDetailRequest } from "./JourneyDetailRequest";
 import type { JourneyList } from "./JourneyList";
 import type { JourneysRequest } from "./JourneysRequest";
 import type { Overview } from "./Overview";
 import type { OverviewRequest } from "./OverviewRequest";
+import type { PostmortemRequest } from "./PostmortemRequest";
 import type { ReplayEvent } from "./ReplayEvent";
 import type { ReplayRequest } from "./ReplayRequest";
 import type { ReplayStarted } from "./ReplayStarted";
@@ -51,6 +60,11 @@ export type IpcContract = {
   settings_save: { request: SettingsSaveRequest; response: Settings };
   secret_set: { request: SecretSetRequest; response: SecretList };
   secret_delete: { request: SecretDeleteRequest; response: SecretList };
+  attribution: { request: AttributionRequest; response: AttributionView };
+  incidents: { request: IncidentsRequest; response: IncidentList };
+  incident_detail: { request: IncidentRequest; response: IncidentDetail };
+  incident_update: { request: IncidentUpdate; response: IncidentDetail };
+  incident_postmortem: { request: PostmortemRequest; response: IncidentPostmortem };
 };
 
 /** Every IPC stream, by name: what it takes, what it answers, and what it then pushes. */
@@ -60,4 +74,4 @@ export type IpcStreams = {
 };
 
 /** The name of every IPC command and stream. */
-export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "secret_set", "secret_delete", "subscribe", "replay"] as const;
+export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "subscribe", "replay"] as const;
