@@ -13,8 +13,9 @@ vi.mock("./ipc", async (importOriginal) => ({
 
 import { App } from "./App";
 import { CallError } from "./ipc";
-import { answer } from "./test/engine";
+import { answer, requests } from "./test/engine";
 import { overview, settings } from "./test/fixtures";
+import { attributionView, incidentList } from "./test/investigate";
 
 afterEach(() => {
   cleanup();
@@ -65,4 +66,20 @@ it("shows the engine's error when app_info fails", async () => {
   await waitFor(() =>
     expect(document.querySelector(".shell-status")?.textContent).toContain("Engine unavailable (database_refused)"),
   );
+});
+
+it("routes to the Incidents and Attribution views", async () => {
+  window.location.hash = "#/incidents";
+  answer(call, {
+    app_info: info(null),
+    incidents: incidentList(),
+    attribution: attributionView({ firing: false, source: "incident" }),
+    ui_ready: {},
+  });
+  render(<App />);
+  expect(await screen.findByRole("heading", { name: "Incidents" })).toBeTruthy();
+  expect(screen.getByRole("link", { current: "page" }).textContent).toBe("Incidents");
+  window.location.hash = "#/attribution/checkout-latency?incident=7";
+  expect(await screen.findByTestId("attribution-sentence")).toBeTruthy();
+  expect(requests(call, "attribution")).toEqual([{ slo: "checkout-latency", incident: 7, at_ms: null }]);
 });

@@ -4,6 +4,8 @@ import { startLive } from "./data/live";
 import { useCommand } from "./data/useCommand";
 import { href, parseRoute, type Route, useRoute } from "./router";
 import { AppShell } from "./shell/AppShell";
+import { Attribution } from "./views/Attribution";
+import { Incidents } from "./views/Incidents";
 import { Journeys } from "./views/Journeys";
 import { Overview } from "./views/Overview";
 import { Runs } from "./views/Runs";
@@ -22,6 +24,10 @@ function View({ route, recorderAvailable }: { route: Route; recorderAvailable: b
       return <Slos selected={route.slo} />;
     case "settings":
       return <Settings />;
+    case "attribution":
+      return <Attribution slo={route.slo} incident={route.incident} />;
+    case "incidents":
+      return <Incidents id={route.id} event={route.event} />;
   }
 }
 

@@ -6,13 +6,14 @@
 //! must close the box and open that view. The screenshot of the answered box
 //! is the docs' `ask.png` (with `SIGHTLINE_BLESS=1`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use sightline_api::ApiContext;
 use sightline_ask::bindings::AskRequest;
 use sightline_store::{Store, TelemetryBatch};
 
+use crate::fixture;
 use crate::webdriver::{CONTROL, ENTER};
 use crate::{bless, block_on_within, drivers, open_app_with_env, shoot};
 
@@ -21,36 +22,10 @@ const LIMIT: Duration = Duration::from_secs(300);
 const INCIDENT: &str = "01-payment-bad-release-use1";
 const QUESTION: &str = "why is checkout failing?";
 
-fn repo() -> PathBuf {
-    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
-        .join("..")
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-    std::fs::copy(from, to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
-}
-
 /// A project holding the incidents' SLOs and journeys, and a database with
 /// the recorded incident; answers the moment the recording ends.
 fn prepare(root: &Path) -> i64 {
-    let incidents = repo().join("datasets/incidents");
-    copy(&incidents.join("slos.yaml"), &root.join("slos/slos.yaml"));
-    for entry in std::fs::read_dir(incidents.join("journeys")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_some_and(|x| x == "yaml") {
-            copy(
-                &path,
-                &root.join("journeys").join(path.file_name().unwrap()),
-            );
-        }
-    }
-    copy(
-        &repo().join("journeys/demo/api-order-status.yaml"),
-        &root.join("journeys/demo/api-order-status.yaml"),
-    );
-
-    let inc = sightline_demo::incident_files::load(&incidents.join(INCIDENT)).unwrap();
+    let inc = fixture::incident_project(root, INCIDENT);
     let at_ms = inc.runs.iter().map(|r| r.started_at_ms).max().unwrap() + 1;
     let mut store = Store::open(root.join("data/sightline.db")).unwrap();
     let batches = [

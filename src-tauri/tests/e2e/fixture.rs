@@ -63,6 +63,38 @@ impl Prepared {
     }
 }
 
+fn repo() -> PathBuf {
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("..")
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::copy(from, to).unwrap_or_else(|e| panic!("{}: {e}", from.display()));
+}
+
+/// A project in `root` holding the recorded incidents' SLOs and journeys
+/// (datasets/incidents), and the recording `name`, loaded.
+pub fn incident_project(root: &Path, name: &str) -> sightline_demo::incident_files::Incident {
+    let incidents = repo().join("datasets/incidents");
+    copy(&incidents.join("slos.yaml"), &root.join("slos/slos.yaml"));
+    for entry in std::fs::read_dir(incidents.join("journeys")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|x| x == "yaml") {
+            copy(
+                &path,
+                &root.join("journeys").join(path.file_name().unwrap()),
+            );
+        }
+    }
+    copy(
+        &repo().join("journeys/demo/api-order-status.yaml"),
+        &root.join("journeys/demo/api-order-status.yaml"),
+    );
+    std::fs::create_dir_all(root.join("data")).unwrap();
+    sightline_demo::incident_files::load(&incidents.join(name)).unwrap()
+}
+
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();

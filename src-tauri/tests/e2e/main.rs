@@ -4,7 +4,8 @@
 //! shown are the engine's for that database, replays the demo journey against
 //! the demo shop and watches its steps arrive, and saves a screenshot of each
 //! view (checked to be a real picture, not a blank window). `ask.rs` asks the
-//! question box about a recorded incident and follows its evidence.
+//! question box about a recorded incident and follows its evidence;
+//! `attribution.rs` opens a firing page's Attribution view and its incident.
 //!
 //! Run by `scripts/test.sh` under `xvfb-run`; ignored by a plain `cargo test`
 //! (it needs a display, tauri-driver and Chromium):
@@ -15,15 +16,18 @@
 //!
 //! Screenshots go to `$CARGO_TARGET_DIR/e2e-screenshots/`; with
 //! `SIGHTLINE_BLESS=1` the Overview's also replaces `docs/images/overview.png`
-//! (and the question box's `docs/images/ask.png`).
+//! (and the question box's `docs/images/ask.png`, the Attribution and
+//! Incident views' `attribution.png` and `incident.png`).
 
 mod ask;
+mod attribution;
 mod demo;
 mod fixture;
 mod images;
 mod webdriver;
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,11 +42,18 @@ use crate::webdriver::Session;
 /// The whole test's time limit, so a hung window never hangs CI.
 const LIMIT: Duration = Duration::from_secs(600);
 
-/// Stops a child process when dropped (tauri-driver and what it started).
+/// Stops a child process and everything it started when dropped: the
+/// child leads its own process group (see `open_app_with_env`), so
+/// WebKitWebDriver and the app go with tauri-driver.
 struct Reaped(Child);
 
 impl Drop for Reaped {
     fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -195,6 +206,7 @@ async fn open_app_with_env(
     let native_port = free_port();
     let driver = Reaped(
         Command::new(driver)
+            .process_group(0)
             .args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
             .arg("--native-driver")
@@ -205,6 +217,7 @@ async fn open_app_with_env(
             .env_remove("SIGHTLINE_VIEW")
             .env_remove(sightline_app::ask::ASK_AT_ENV)
             .env_remove(sightline_app::ask::TZ_ENV)
+            .env_remove(sightline_app::AT_ENV)
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

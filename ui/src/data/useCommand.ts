@@ -21,6 +21,13 @@ export interface CommandOptions {
   refreshOn?: readonly LiveTopic[];
   /** Do not call at all (e.g. while a required field is empty). */
   skip?: boolean;
+  /**
+   * Live refetches at most this often, in ms: a change sooner after the
+   * last call is answered by one call when the interval is up, so the last
+   * change is never missed (and a busy runner does not rerun a costly command
+   * on every run).
+   */
+  minRefreshMs?: number;
 }
 
 function toCallError(err: unknown): CallError {
@@ -42,7 +49,9 @@ export function useCommand<K extends CommandName>(
   // Requests are plain data, so their JSON is a stable identity for the effect.
   const key = JSON.stringify(request);
   const lastKey = useRef<string | null>(null);
+  const lastCallMs = useRef(0);
   const topics = (options.refreshOn ?? []).join(",");
+  const minGap = options.minRefreshMs ?? 0;
 
   useEffect(() => {
     if (options.skip) return;
@@ -50,6 +59,7 @@ export function useCommand<K extends CommandName>(
     // A new request shows the loading state; a live refresh keeps the data.
     if (lastKey.current !== key) setValue({ state: "loading" });
     lastKey.current = key;
+    lastCallMs.current = Date.now();
     call(name, JSON.parse(key) as CommandRequest<K>).then(
       (data) => current && setValue({ state: "ready", data }),
       (err: unknown) => current && setValue({ state: "error", error: toCallError(err) }),
@@ -62,10 +72,22 @@ export function useCommand<K extends CommandName>(
   useEffect(() => {
     if (!topics) return;
     const wanted = topics.split(",") as LiveTopic[];
-    return onLiveChange((change) => {
-      if (touches(change, wanted)) setTick((t) => t + 1);
+    let later: ReturnType<typeof setTimeout> | null = null;
+    const refetch = () => {
+      later = null;
+      setTick((t) => t + 1);
+    };
+    const stop = onLiveChange((change) => {
+      if (!touches(change, wanted) || later !== null) return;
+      const wait = lastCallMs.current + minGap - Date.now();
+      if (wait <= 0) refetch();
+      else later = setTimeout(refetch, wait);
     });
-  }, [topics]);
+    return () => {
+      stop();
+      if (later !== null) clearTimeout(later);
+    };
+  }, [topics, minGap]);
 
   return { ...value, reload: () => setTick((t) => t + 1) };
 }

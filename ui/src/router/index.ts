@@ -1,7 +1,10 @@
 // Hash routes, mirrored by the folders in src/views/: #/overview,
-// #/journeys[/NAME], #/runs/ID, #/slos[/NAME | /new], #/settings.
+// #/journeys[/NAME], #/runs/ID, #/slos[/NAME | /new], #/settings,
+// #/attribution/SLO[?incident=ID] and #/incidents[/ID[?event=ID]].
 // A hash keeps every view addressable (a test or the demo can land on one)
-// without a server behind the app.
+// without a server behind the app. A query after the path names what a view
+// narrows to (the incident whose snapshot to explain, the timeline entry to
+// point at); other views ignore it.
 import { useEffect, useState } from "preact/hooks";
 
 export type Route =
@@ -9,7 +12,9 @@ export type Route =
   | { view: "journeys"; journey: string | null }
   | { view: "runs"; runId: string }
   | { view: "slos"; slo: string | null }
-  | { view: "settings" };
+  | { view: "settings" }
+  | { view: "attribution"; slo: string; incident: number | null }
+  | { view: "incidents"; id: number | null; event: string | null };
 
 export type ViewName = Route["view"];
 
@@ -19,9 +24,14 @@ export const VIEWS: readonly { view: ViewName; label: string; key: string }[] = 
   { view: "journeys", label: "Journeys", key: "2" },
   { view: "slos", label: "SLO editor", key: "3" },
   { view: "settings", label: "Settings", key: "4" },
+  { view: "incidents", label: "Incidents", key: "5" },
 ];
 
-/** The landing route of a main view. */
+/**
+ * The landing route of a main view. A view outside the navigation lands on
+ * the one it belongs to: a run on Journeys, an attribution on the Overview
+ * (whose firing alerts open it).
+ */
 export function mainRoute(view: ViewName): Route {
   switch (view) {
     case "journeys":
@@ -30,15 +40,30 @@ export function mainRoute(view: ViewName): Route {
       return { view, slo: null };
     case "runs":
       return { view: "journeys", journey: null };
-    default:
+    case "incidents":
+      return { view, id: null, event: null };
+    case "attribution":
+    case "overview":
+      return { view: "overview" };
+    case "settings":
       return { view };
   }
 }
 
+/** A positive whole number from a route part, else null. */
+function idOf(text: string | null | undefined): number | null {
+  if (!text || !/^[0-9]+$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
 /** The route a hash names; the Overview for anything it does not know. */
 export function parseRoute(hash: string): Route {
-  const parts = hash
-    .replace(/^#\/?/, "")
+  const body = hash.replace(/^#\/?/, "");
+  const q = body.indexOf("?");
+  const path = q < 0 ? body : body.slice(0, q);
+  const query = new URLSearchParams(q < 0 ? "" : body.slice(q + 1));
+  const parts = path
     .split("/")
     .filter((p) => p.length > 0)
     .map((p) => {
@@ -58,6 +83,13 @@ export function parseRoute(hash: string): Route {
       return { view: "slos", slo: arg ?? null };
     case "settings":
       return { view: "settings" };
+    case "attribution":
+      // Without an SLO there is nothing to explain.
+      return arg ? { view: "attribution", slo: arg, incident: idOf(query.get("incident")) } : { view: "overview" };
+    case "incidents": {
+      const id = idOf(arg);
+      return { view: "incidents", id, event: id === null ? null : query.get("event") || null };
+    }
     default:
       return { view: "overview" };
   }
@@ -77,6 +109,11 @@ export function href(route: Route): string {
       return route.slo ? `#/slos/${enc(route.slo)}` : "#/slos";
     case "settings":
       return "#/settings";
+    case "attribution":
+      return `#/attribution/${enc(route.slo)}${route.incident === null ? "" : `?incident=${route.incident}`}`;
+    case "incidents":
+      if (route.id === null) return "#/incidents";
+      return `#/incidents/${route.id}${route.event === null ? "" : `?event=${enc(route.event)}`}`;
   }
 }
 

@@ -62,6 +62,20 @@ describe("AppShell", () => {
     expect(window.location.hash).toBe("#/journeys");
     fireEvent.keyDown(window, { key: "3" });
     expect(window.location.hash).toBe("#/journeys");
+    fireEvent.keyDown(window, { key: "5", altKey: true });
+    expect(window.location.hash).toBe("#/incidents");
+  });
+
+  it("lists Incidents in the navigation, and shows an attribution under the Overview", () => {
+    render(
+      <AppShell appInfo={{ state: "loading" }} current="attribution">
+        <p>why</p>
+      </AppShell>,
+    );
+    const incidents = screen.getByRole("link", { name: "Incidents" });
+    expect(incidents.getAttribute("href")).toBe("#/incidents");
+    expect(incidents.getAttribute("aria-keyshortcuts")).toBe("Alt+5");
+    expect(screen.getByRole("link", { current: "page" }).textContent).toBe("Overview");
   });
 
   it("explains an engine failure by its code and message", () => {

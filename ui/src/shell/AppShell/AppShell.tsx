@@ -16,7 +16,7 @@ export interface AppShellProps {
   children: ComponentChildren;
 }
 
-/** Alt+1…4 jump to the main views from anywhere (not while typing). */
+/** Alt+1…5 (each view's key in `VIEWS`) jump to the main views from anywhere (not while typing). */
 function useViewShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -44,7 +44,8 @@ function askShortcut(): { label: string; aria: string } {
 export function AppShell({ appInfo, current, children }: AppShellProps) {
   useViewShortcuts();
   const shortcut = askShortcut();
-  const shown = current === "runs" ? "journeys" : current;
+  // A run is shown under Journeys, an attribution under the Overview.
+  const shown = mainRoute(current).view;
   return (
     <div class="shell">
       <a class="skip-link" href="#main">

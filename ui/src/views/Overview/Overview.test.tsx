@@ -51,6 +51,10 @@ describe("Overview", () => {
     const banner = screen.getByRole("alert");
     expect(banner.textContent).toContain("1 alert firing");
     expect(banner.textContent).toContain("checkout-availability: burning 25.0× the budget over 1h");
+    const why = within(banner).getByTestId("open-attribution");
+    expect(why.textContent).toBe("Why?");
+    expect(why.dataset.slo).toBe("checkout-availability");
+    expect(why.getAttribute("href")).toBe("#/attribution/checkout-availability");
     // The banner comes before the cards.
     expect(banner.compareDocumentPosition(card) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     await waitFor(() => expect(requests(call, "ui_ready")).toEqual([{ view: "overview" }]));

@@ -105,7 +105,15 @@ function FiringBanner({ firing }: { firing: readonly FiringAlert[] }) {
             <span class={`badge badge-${f.severity}`}>{f.severity}</span>{" "}
             <strong>{f.slo}</strong>: burning {burnRate(f.long_burn_rate)} the budget over{" "}
             {f.long_window} (threshold {burnRate(f.threshold)}, short window {f.short_window})
-            {f.since_ms !== null && <> since {moment(f.since_ms)}</>}
+            {f.since_ms !== null && <> since {moment(f.since_ms)}</>}{" "}
+            <a
+              class="why-link"
+              href={href({ view: "attribution", slo: f.slo, incident: null })}
+              data-testid="open-attribution"
+              data-slo={f.slo}
+            >
+              Why?
+            </a>
           </li>
         ))}
       </ul>

@@ -1,12 +1,12 @@
 import { useMemo } from "preact/hooks";
 
 import { EChart, usePalette } from "../../components/EChart";
+import { SpanWaterfall } from "../../components/SpanWaterfall";
 import { EmptyState, ErrorState, Loading } from "../../components/States";
 import { useCommand } from "../../data/useCommand";
 import { bytes, count, duration, moment } from "../../format";
 import type { RunDetail } from "../../ipc";
 import { href } from "../../router";
-import { SpanWaterfall } from "./Spans";
 import { waterfallOption } from "./waterfall";
 
 /** One run: the step waterfall, the screenshot, console, network and spans. */

@@ -1,0 +1,1 @@
+export { barGeometry, SpanWaterfall, type SpanWaterfallProps } from "./SpanWaterfall";
