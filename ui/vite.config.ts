@@ -20,9 +20,10 @@ export default defineConfig({
     target: "es2022",
     // Keep every script and style an external file: the CSP allows only 'self'.
     assetsInlineLimit: 0,
-    // ECharts is one lazily loaded chunk of about 520 kB; the first view's
-    // numbers do not wait for it (components/EChart).
-    chunkSizeWarningLimit: 600,
+    // ECharts is one lazily loaded chunk of about 605 kB (the sankey series of
+    // Discovery's top paths adds 35 kB of it); the first view's numbers do not
+    // wait for it (components/EChart).
+    chunkSizeWarningLimit: 650,
   },
   test: {
     environment: "happy-dom",

@@ -10,6 +10,7 @@
 //! runs never freezes the UI. Streams take a Tauri [`Channel`], which needs no
 //! permission beyond the command itself.
 
+use sightline_api::discovery::{DecisionMade, DiscoveryDecision, DiscoveryRequest, DiscoveryView};
 use sightline_api::investigate::{
     AttributionRequest, AttributionView, IncidentDetail, IncidentList, IncidentPostmortem,
     IncidentRequest, IncidentUpdate, IncidentsRequest, PostmortemRequest,
@@ -187,6 +188,24 @@ pub fn incident_postmortem(
     req: PostmortemRequest,
 ) -> Result<IncidentPostmortem, IpcError> {
     Ok(sightline_api::incident_postmortem(&ctx, req)?)
+}
+
+/// See [`sightline_api::discovery`].
+#[tauri::command(async)]
+pub fn discovery(
+    ctx: State<'_, ApiContext>,
+    req: DiscoveryRequest,
+) -> Result<DiscoveryView, IpcError> {
+    Ok(sightline_api::discovery(&ctx, req)?)
+}
+
+/// See [`sightline_api::discovery_decide`].
+#[tauri::command(async)]
+pub fn discovery_decide(
+    ctx: State<'_, ApiContext>,
+    req: DiscoveryDecision,
+) -> Result<DecisionMade, IpcError> {
+    Ok(sightline_api::discovery_decide(&ctx, req)?)
 }
 
 /// See [`sightline_api::subscribe`].

@@ -15,6 +15,7 @@ import { App } from "./App";
 import { CallError } from "./ipc";
 import { answer, requests } from "./test/engine";
 import { overview, settings } from "./test/fixtures";
+import { discoveryView } from "./test/discovery";
 import { attributionView, incidentList } from "./test/investigate";
 
 afterEach(() => {
@@ -82,4 +83,14 @@ it("routes to the Incidents and Attribution views", async () => {
   window.location.hash = "#/attribution/checkout-latency?incident=7";
   expect(await screen.findByTestId("attribution-sentence")).toBeTruthy();
   expect(requests(call, "attribution")).toEqual([{ slo: "checkout-latency", incident: 7, at_ms: null }]);
+});
+
+it("routes to the Discovery view, which reads nothing until asked", async () => {
+  window.location.hash = "#/discovery";
+  answer(call, { app_info: info(null), discovery: discoveryView(), ui_ready: {} });
+  render(<App />);
+  expect(await screen.findByRole("heading", { name: "Discovery" })).toBeTruthy();
+  expect(screen.getByRole("link", { current: "page" }).textContent).toBe("Discovery");
+  expect(screen.getByTestId("discovery-files")).toBeTruthy();
+  expect(requests(call, "discovery")).toEqual([]);
 });

@@ -5,6 +5,7 @@ import { useCommand } from "./data/useCommand";
 import { href, parseRoute, type Route, useRoute } from "./router";
 import { AppShell } from "./shell/AppShell";
 import { Attribution } from "./views/Attribution";
+import { Discovery } from "./views/Discovery";
 import { Incidents } from "./views/Incidents";
 import { Journeys } from "./views/Journeys";
 import { Overview } from "./views/Overview";
@@ -12,7 +13,15 @@ import { Runs } from "./views/Runs";
 import { Settings } from "./views/Settings";
 import { Slos } from "./views/Slos";
 
-function View({ route, recorderAvailable }: { route: Route; recorderAvailable: boolean }) {
+function View({
+  route,
+  recorderAvailable,
+  project,
+}: {
+  route: Route;
+  recorderAvailable: boolean;
+  project: string | null;
+}) {
   switch (route.view) {
     case "overview":
       return <Overview />;
@@ -28,6 +37,8 @@ function View({ route, recorderAvailable }: { route: Route; recorderAvailable: b
       return <Attribution slo={route.slo} incident={route.incident} />;
     case "incidents":
       return <Incidents id={route.id} event={route.event} />;
+    case "discovery":
+      return <Discovery project={project} recorderAvailable={recorderAvailable} />;
   }
 }
 
@@ -53,9 +64,10 @@ export function App() {
   }, [startView]);
 
   const recorderAvailable = appInfo.state === "ready" && appInfo.data.recorder_available;
+  const project = appInfo.state === "ready" ? appInfo.data.project_dir : null;
   return (
     <AppShell appInfo={appInfo} current={route.view}>
-      <View route={route} recorderAvailable={recorderAvailable} />
+      <View route={route} recorderAvailable={recorderAvailable} project={project} />
     </AppShell>
   );
 }

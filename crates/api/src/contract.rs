@@ -50,6 +50,8 @@ macro_rules! ipc_contract {
                 incident_detail($crate::investigate::IncidentRequest) -> $crate::investigate::IncidentDetail;
                 incident_update($crate::investigate::IncidentUpdate) -> $crate::investigate::IncidentDetail;
                 incident_postmortem($crate::investigate::PostmortemRequest) -> $crate::investigate::IncidentPostmortem;
+                discovery($crate::discovery::DiscoveryRequest) -> $crate::discovery::DiscoveryView;
+                discovery_decide($crate::discovery::DiscoveryDecision) -> $crate::discovery::DecisionMade;
             }
             streams {
                 subscribe($crate::live::SubscribeRequest) -> $crate::Ack, $crate::live::StoreChanged;

@@ -33,6 +33,7 @@ pub mod bindings;
 pub mod charts;
 mod context;
 mod contract;
+pub mod discovery;
 mod error;
 mod har;
 pub mod incidents;
@@ -51,6 +52,7 @@ pub mod slo_editor;
 
 pub use app_info::{Ack, AppInfo, AppInfoRequest, UiReadyRequest, app_info, ui_ready};
 pub use context::{ApiContext, PROJECT_ENV, system_now_ms};
+pub use discovery::{discovery, discovery_decide};
 pub use error::{ApiError, ErrorCode, IpcError};
 pub use investigate::{
     attribution, incident_detail, incident_postmortem, incident_update, incidents,

@@ -346,31 +346,19 @@ pub fn moved(
     bucket_ms: i64,
     min_strength: f64,
 ) -> Vec<Moved> {
-    let n = usize::try_from(((to_ms - from_ms) / bucket_ms.max(1)).max(0)).unwrap_or(0);
-    let grid = Grid {
-        start_ms: from_ms,
-        bucket_ms: bucket_ms.max(1),
-        n,
-    };
-    let mut out = Vec::new();
-    for (source, list) in [
-        ("metric", metric_series(metrics, &grid)),
-        ("red", red_series(red, &grid)),
-        ("logs", log_series(logs, &grid)),
-    ] {
-        for (series, service, region, s) in list {
-            if let Some(shift) = detect(&s, floor_for(&series, &s), min_strength) {
-                out.push(Moved {
-                    source,
-                    series,
-                    service: Some(service),
-                    region,
-                    shift,
-                });
-            }
-        }
-    }
-    out
+    series(red, metrics, logs, from_ms, to_ms, bucket_ms)
+        .into_iter()
+        .filter_map(|c| {
+            let shift = detect(&c.values, floor_for(&c.series, &c.values), min_strength)?;
+            Some(Moved {
+                source: c.source,
+                series: c.series,
+                service: Some(c.service),
+                region: c.region,
+                shift,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

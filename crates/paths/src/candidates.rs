@@ -15,6 +15,7 @@
 //! attention than one that is merely busy.
 
 use std::collections::{BTreeMap, BTreeSet};
+use ts_rs::TS;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -71,7 +72,8 @@ pub fn parse_weight(spec: &str) -> Result<(String, f64), PathsError> {
 }
 
 /// The parts of a score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "CandidateScore")]
 pub struct Score {
     /// `weight × (traffic + 2 × failure + latency)`.
     pub total: f64,
@@ -86,7 +88,7 @@ pub struct Score {
 }
 
 /// One step of a funnel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct FunnelStep {
     /// `METHOD route`.
     pub step: String,
@@ -96,10 +98,16 @@ pub struct FunnelStep {
     pub abandoned: usize,
     /// Of those, how many had just seen an error (4xx/5xx).
     pub abandoned_after_error: usize,
+    /// The median time of the step's requests in these sessions, ms.
+    pub p50_ms: Option<f64>,
+    /// Their 95th percentile, ms.
+    pub p95_ms: Option<f64>,
+    /// How many of them had a time.
+    pub timed: usize,
 }
 
 /// A candidate journey.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Candidate {
     /// Stable id: a hash of the representative step sequence.
     pub id: String,
@@ -139,7 +147,7 @@ pub struct Candidate {
 }
 
 /// A route template with its traffic and examples.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct RouteTemplate {
     /// `METHOD route`.
     pub step: String,
@@ -161,7 +169,7 @@ pub struct Assignment {
 }
 
 /// Everything discovery found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Discovery {
     /// Requests read.
     pub requests: usize,
@@ -394,8 +402,12 @@ fn build_candidate(
             reached: 0,
             abandoned: 0,
             abandoned_after_error: 0,
+            p50_ms: None,
+            p95_ms: None,
+            timed: 0,
         })
         .collect();
+    let mut step_ms: Vec<Vec<f64>> = vec![Vec::new(); rep.len()];
     let (mut completed, mut failed, mut slow, mut hits) = (0, 0, 0, 0);
     let mut who: BTreeSet<&str> = BTreeSet::new();
     // The key step: the heaviest weighted step, else the last write, else the last step.
@@ -445,12 +457,25 @@ fn build_candidate(
         {
             slow += 1;
         }
+        for h in &sess.hits {
+            if let (Some(i), Some(d)) = (rep.iter().position(|x| *x == h.step), h.duration_ms) {
+                step_ms[i].push(d);
+            }
+        }
         key_hits.extend(
             sess.hits
                 .iter()
                 .filter(|h| Some(h.step) == key_step)
                 .map(|h| (h.status, h.duration_ms)),
         );
+    }
+    for (f, mut ms) in funnel.iter_mut().zip(step_ms) {
+        ms.sort_by(f64::total_cmp);
+        f.timed = ms.len();
+        if !ms.is_empty() {
+            f.p50_ms = Some(proposal::quantile(&ms, 0.5));
+            f.p95_ms = Some(proposal::quantile(&ms, 0.95));
+        }
     }
     let traffic = share(members.len(), totals.sessions);
     let failure = share(failed, totals.sessions);

@@ -10,6 +10,7 @@
 //! under it.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Targets proposed, strictest first.
 pub const TARGETS: [f64; 7] = [0.9995, 0.999, 0.995, 0.99, 0.98, 0.95, 0.9];
@@ -17,7 +18,8 @@ pub const TARGETS: [f64; 7] = [0.9995, 0.999, 0.995, 0.99, 0.98, 0.95, 0.9];
 pub const MAX_SPENT: f64 = 0.8;
 
 /// An objective on one step, as it would have gone over the data.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "ObjectiveFit")]
 pub struct Objective {
     /// Good requests / all requests of the step in the data.
     pub observed: f64,
@@ -32,7 +34,8 @@ pub struct Objective {
 }
 
 /// The latency part: threshold and distribution.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "LatencyFit")]
 pub struct Latency {
     /// Proposed threshold, ms.
     pub threshold_ms: i64,
@@ -47,7 +50,7 @@ pub struct Latency {
 }
 
 /// The proposed SLI and SLO for a candidate.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Proposal {
     /// The step measured (`POST /checkout`).
     pub key_step: String,
@@ -102,7 +105,7 @@ pub fn round_up(ms: f64) -> i64 {
     (10.0 * scale).round() as i64
 }
 
-fn quantile(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -9,6 +9,7 @@
 //! keeps up, or many pages without a single asset in a log that has assets.
 
 use std::collections::BTreeMap;
+use ts_rs::TS;
 
 use serde::Serialize;
 
@@ -89,7 +90,7 @@ pub struct Session {
 }
 
 /// Sessions dropped as bots, by the rule that caught them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct BotCounts {
     /// A crawler or tool user agent.
     pub user_agent: usize,
@@ -109,7 +110,7 @@ impl BotCounts {
 }
 
 /// Requests set aside before sessions are judged.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct SetAside {
     /// Static assets.
     pub assets: usize,

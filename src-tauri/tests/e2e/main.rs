@@ -22,6 +22,7 @@
 mod ask;
 mod attribution;
 mod demo;
+mod discovery;
 mod fixture;
 mod images;
 mod webdriver;

@@ -1,6 +1,8 @@
 // Hash routes, mirrored by the folders in src/views/: #/overview,
 // #/journeys[/NAME], #/runs/ID, #/slos[/NAME | /new], #/settings,
-// #/attribution/SLO[?incident=ID] and #/incidents[/ID[?event=ID]].
+// #/attribution/SLO[?incident=ID], #/incidents[/ID[?event=ID]] and
+// #/discovery (its inputs live in the view's form, not in the hash: file
+// paths are long, and the view remembers the last ones itself).
 // A hash keeps every view addressable (a test or the demo can land on one)
 // without a server behind the app. A query after the path names what a view
 // narrows to (the incident whose snapshot to explain, the timeline entry to
@@ -14,7 +16,8 @@ export type Route =
   | { view: "slos"; slo: string | null }
   | { view: "settings" }
   | { view: "attribution"; slo: string; incident: number | null }
-  | { view: "incidents"; id: number | null; event: string | null };
+  | { view: "incidents"; id: number | null; event: string | null }
+  | { view: "discovery" };
 
 export type ViewName = Route["view"];
 
@@ -25,6 +28,7 @@ export const VIEWS: readonly { view: ViewName; label: string; key: string }[] = 
   { view: "slos", label: "SLO editor", key: "3" },
   { view: "settings", label: "Settings", key: "4" },
   { view: "incidents", label: "Incidents", key: "5" },
+  { view: "discovery", label: "Discovery", key: "6" },
 ];
 
 /**
@@ -46,6 +50,7 @@ export function mainRoute(view: ViewName): Route {
     case "overview":
       return { view: "overview" };
     case "settings":
+    case "discovery":
       return { view };
   }
 }
@@ -90,6 +95,8 @@ export function parseRoute(hash: string): Route {
       const id = idOf(arg);
       return { view: "incidents", id, event: id === null ? null : query.get("event") || null };
     }
+    case "discovery":
+      return { view: "discovery" };
     default:
       return { view: "overview" };
   }
@@ -114,6 +121,8 @@ export function href(route: Route): string {
     case "incidents":
       if (route.id === null) return "#/incidents";
       return `#/incidents/${route.id}${route.event === null ? "" : `?event=${enc(route.event)}`}`;
+    case "discovery":
+      return "#/discovery";
   }
 }
 

@@ -17,6 +17,7 @@ describe("routes", () => {
       { view: "incidents", id: null, event: null },
       { view: "incidents", id: 12, event: null },
       { view: "incidents", id: 12, event: "41 a+b" },
+      { view: "discovery" },
     ];
     for (const r of routes) expect(parseRoute(href(r))).toEqual(r);
   });
@@ -30,6 +31,9 @@ describe("routes", () => {
     );
     expect(href({ view: "incidents", id: null, event: null })).toBe("#/incidents");
     expect(href({ view: "incidents", id: 3, event: "17" })).toBe("#/incidents/3?event=17");
+    expect(href({ view: "discovery" })).toBe("#/discovery");
+    // Its inputs are in the view's form, so a query means nothing to it.
+    expect(parseRoute("#/discovery?files=a.log")).toEqual({ view: "discovery" });
   });
 
   it("lands on the Overview for an empty or unknown hash", () => {
@@ -50,14 +54,17 @@ describe("routes", () => {
     expect(parseRoute("#/settings?incident=4")).toEqual({ view: "settings" });
   });
 
-  it("puts Incidents in the navigation on the next free key, and each view under a main one", () => {
+  it("puts Incidents and Discovery in the navigation on the next free keys, and each view under a main one", () => {
     expect(VIEWS.map((v) => `${v.key}:${v.view}`)).toEqual([
       "1:overview",
       "2:journeys",
       "3:slos",
       "4:settings",
       "5:incidents",
+      "6:discovery",
     ]);
+    expect(VIEWS.find((v) => v.view === "discovery")?.label).toBe("Discovery");
+    expect(mainRoute("discovery")).toEqual({ view: "discovery" });
     expect(mainRoute("incidents")).toEqual({ view: "incidents", id: null, event: null });
     expect(mainRoute("attribution")).toEqual({ view: "overview" });
     expect(mainRoute("runs")).toEqual({ view: "journeys", journey: null });

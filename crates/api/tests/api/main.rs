@@ -3,6 +3,7 @@
 
 mod app_info;
 mod bindings;
+mod discovery;
 mod error;
 mod fixture;
 mod investigate;

@@ -1,54 +1,27 @@
 //! `sightline discover`: candidate journeys from real traffic, and the
 //! people's decision on each (docs/discovery.md).
 //!
-//! Files are opened here and streamed into `sightline-paths`, which does
-//! the work. OTLP spans are decoded by `sightline-telemetry` (the same
-//! decoder as `telemetry import`) and mapped to requests by the engine.
-//! Decisions live in `.sightline/discovery.json` in the project, so a
-//! rejected candidate stays rejected: ids are hashes of the representative
-//! path, stable over the same data.
+//! The work is `sightline_api::discovery`'s, shared with the app's
+//! Discovery view: it opens the files, streams them into `sightline-paths`
+//! and keeps the decisions in `.sightline/discovery.json` in the project,
+//! so a rejected candidate stays rejected (ids are hashes of the
+//! representative path, stable over the same data). This module turns the
+//! arguments into its request and prints the answer.
 
-use std::collections::BTreeMap;
-use std::io::{BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
-use serde::{Deserialize, Serialize};
-use sightline_paths::parse::{FieldMap, ParseReport, maybe_gunzip, read};
-use sightline_paths::{Candidate, Discovery, Format, Options, Request};
+use sightline_api::ApiContext;
+use sightline_api::discovery::input::read_files;
+use sightline_api::discovery::{
+    DECISIONS, DiscoveryDecision, DiscoveryRequest, DiscoveryView, Verdict, decide,
+};
+use sightline_paths::parse::ParseReport;
+use sightline_paths::{Candidate, Format};
 
 use crate::args::{Cli, DiscoverAction, DiscoverArgs, DiscoverFormat, DiscoverInput};
 use crate::exit::{Code, OK, Refused};
 use crate::output;
-
-/// The decisions file, relative to the project.
-pub const DECISIONS: &str = ".sightline/discovery.json";
-
-/// What people decided, by candidate id.
-#[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Decisions {
-    /// `accepted` or `rejected`, by id.
-    pub decisions: BTreeMap<String, String>,
-}
-
-fn load_decisions(project: &Path) -> anyhow::Result<Decisions> {
-    let p = project.join(DECISIONS);
-    match std::fs::read_to_string(&p) {
-        Ok(t) => serde_json::from_str(&t)
-            .map_err(|e| Refused(format!("{}: line {}: {e}", p.display(), e.line())).into()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Decisions::default()),
-        Err(e) => Err(e).with_context(|| format!("reading {}", p.display())),
-    }
-}
-
-fn save_decisions(project: &Path, d: &Decisions) -> anyhow::Result<()> {
-    let p = project.join(DECISIONS);
-    if let Some(dir) = p.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    std::fs::write(&p, serde_json::to_string_pretty(d)? + "\n")
-        .with_context(|| format!("writing {}", p.display()))
-}
 
 fn format_of(f: DiscoverFormat) -> Format {
     match f {
@@ -62,129 +35,44 @@ fn format_of(f: DiscoverFormat) -> Format {
     }
 }
 
-/// OTLP JSON: JSON Lines, or one pretty-printed export.
-fn read_otlp(path: &Path, name: &str, sink: &mut Vec<Request>) -> anyhow::Result<ParseReport> {
-    use sightline_telemetry::otlp::jsonl::{Decoded, decode_line};
-    let file = std::fs::File::open(path).with_context(|| format!("opening {name}"))?;
-    let mut text = String::new();
-    maybe_gunzip(BufReader::new(file))?
-        .read_to_string(&mut text)
-        .with_context(|| format!("reading {name}"))?;
-    let mut report = ParseReport {
-        file: name.to_owned(),
-        format: Format::Otlp,
-        lines: 0,
-        requests: 0,
-        bad_lines: 0,
-        bad: Vec::new(),
-    };
-    let pretty = text
-        .trim_start()
-        .lines()
-        .next()
-        .is_some_and(|l| l.trim() == "{");
-    let docs: Vec<(usize, String)> = if pretty {
-        vec![(1, text.replace('\n', " "))]
-    } else {
-        text.lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| (i + 1, l.to_owned()))
-            .collect()
-    };
-    for (n, doc) in docs {
-        report.lines += 1;
-        match decode_line(&doc) {
-            Ok(Decoded::Spans(spans)) => {
-                for s in spans {
-                    if s.kind != sightline_core::SpanKind::Server {
-                        continue;
-                    }
-                    if let Some(r) = sightline_paths::parse::otlp::request(
-                        s.start_time_unix_nano,
-                        s.duration_nano,
-                        &s.attributes,
-                    ) {
-                        report.requests += 1;
-                        sink.push(r);
-                    }
-                }
-            }
-            Ok(_) => report.push_bad(n, "not spans (logs or metrics)"),
-            Err(m) => report.push_bad(n, m),
-        }
+/// A refusal (bad input named by the api) as exit 3, anything else as is.
+fn refused(e: sightline_api::ApiError) -> anyhow::Error {
+    match e.code() {
+        sightline_api::ErrorCode::InvalidRequest
+        | sightline_api::ErrorCode::NotFound
+        | sightline_api::ErrorCode::BadInput => Refused(e.to_string()).into(),
+        _ => e.into(),
     }
-    Ok(report)
 }
 
-fn load(
-    files: &[PathBuf],
-    input: &DiscoverInput,
-) -> anyhow::Result<(Vec<Request>, Vec<ParseReport>)> {
-    let mut fields = FieldMap::default();
-    for f in &input.fields {
-        fields.set(f).map_err(|e| Refused(e.to_string()))?;
-    }
-    let mut reqs = Vec::new();
-    let mut reports = Vec::new();
-    for path in files {
-        let name = path.display().to_string();
-        let mut format = format_of(input.format);
-        if format == Format::Auto {
-            let mut head = [0u8; 4096];
-            let f = std::fs::File::open(path).with_context(|| format!("opening {name}"))?;
-            let mut r = maybe_gunzip(BufReader::new(f))?;
-            let n = r.read(&mut head).unwrap_or(0);
-            if sightline_paths::parse::detect(&String::from_utf8_lossy(&head[..n]))
-                == Ok(Format::Otlp)
-            {
-                format = Format::Otlp;
-            }
-        }
-        let report = if format == Format::Otlp {
-            read_otlp(path, &name, &mut reqs)?
-        } else {
-            let f = std::fs::File::open(path).with_context(|| format!("opening {name}"))?;
-            read(BufReader::new(f), format, &name, &fields, &mut |r| {
-                reqs.push(r)
-            })
-            .map_err(|e| -> anyhow::Error {
-                if e.is_refusal() {
-                    Refused(e.to_string()).into()
-                } else {
-                    e.into()
-                }
-            })?
-        };
-        for b in report.bad.iter().take(5) {
-            tracing::warn!("{name}: line {}: {}", b.line, b.message);
-        }
-        reports.push(report);
-    }
-    Ok((reqs, reports))
+/// The api's request for `files` (relative to the current folder, as typed).
+fn request(input: &DiscoverInput, files: &[PathBuf]) -> anyhow::Result<DiscoveryRequest> {
+    let here = std::env::current_dir().context("reading the current folder")?;
+    Ok(DiscoveryRequest {
+        files: files
+            .iter()
+            .map(|f| here.join(f).display().to_string())
+            .collect(),
+        format: format_of(input.format),
+        store_hours: None,
+        weights: input.weights.clone(),
+        fields: input.fields.clone(),
+        gap_minutes: Some(input.gap_minutes),
+        base_url: Some(input.base_url.clone()),
+        include_rejected: input.all,
+    })
 }
 
-fn options(input: &DiscoverInput) -> anyhow::Result<Options> {
-    let mut o = Options {
-        base_url: input.base_url.clone(),
-        ..Options::default()
-    };
-    o.sessions.gap_ms = input.gap_minutes.max(1) * 60_000;
-    for w in &input.weights {
-        o.weights.push(
-            sightline_paths::candidates::parse_weight(w).map_err(|e| Refused(e.to_string()))?,
-        );
-    }
-    Ok(o)
+fn context(cli: &Cli, input: &DiscoverInput) -> ApiContext {
+    ApiContext::new(cli.db_path()).with_project(&input.project)
 }
 
-/// The `--json` document of a listing.
-#[derive(Debug, Serialize)]
-struct Listing<'a> {
-    inputs: &'a [ParseReport],
-    discovery: &'a Discovery,
-    decisions: &'a BTreeMap<String, String>,
-    hidden_rejected: usize,
+fn warn_bad(reports: &[ParseReport]) {
+    for r in reports {
+        for b in r.bad.iter().take(5) {
+            tracing::warn!("{}: line {}: {}", r.file, b.line, b.message);
+        }
+    }
 }
 
 /// Runs `sightline discover`.
@@ -192,9 +80,7 @@ pub fn run(cli: &Cli, args: &DiscoverArgs) -> anyhow::Result<Code> {
     let input = &args.input;
     match &args.action {
         Some(DiscoverAction::Reject { candidate }) => {
-            let mut d = load_decisions(&input.project)?;
-            d.decisions.insert(candidate.clone(), "rejected".to_owned());
-            save_decisions(&input.project, &d)?;
+            decide(&input.project, candidate, "rejected").map_err(refused)?;
             if cli.json {
                 output::json(&serde_json::json!({ "rejected": candidate }))?;
             } else {
@@ -234,9 +120,19 @@ pub fn run(cli: &Cli, args: &DiscoverArgs) -> anyhow::Result<Code> {
         Some(DiscoverAction::Eval { dir }) => {
             let truth = std::fs::read_to_string(dir.join("truth.csv"))
                 .with_context(|| format!("reading {}", dir.join("truth.csv").display()))?;
-            let (reqs, _) = load(&[dir.join("access.log")], input)?;
+            let mut reqs = Vec::new();
+            let log = dir.join("access.log");
+            let reports = read_files(
+                &[log.as_path()],
+                format_of(input.format),
+                &input.fields,
+                &mut reqs,
+            )
+            .map_err(refused)?;
+            warn_bad(&reports);
             let started = std::time::Instant::now();
-            let found = sightline_paths::discover(reqs, &options(input)?);
+            let found =
+                sightline_api::discovery::run_on(reqs, &request(input, &[])?).map_err(refused)?;
             let took_ms = started.elapsed().as_millis();
             let s = sightline_paths::eval::score_truth(&truth, &found.assignments);
             if cli.json {
@@ -263,38 +159,22 @@ pub fn run(cli: &Cli, args: &DiscoverArgs) -> anyhow::Result<Code> {
                     Refused("give the files to read (access logs, HAR, OTLP JSON)".into()).into(),
                 );
             }
-            let (reqs, reports) = load(&args.files, input)?;
-            let mut found = sightline_paths::discover(reqs, &options(input)?);
-            let decisions = load_decisions(&input.project)?.decisions;
-            let before = found.candidates.len();
-            if !input.all {
-                found
-                    .candidates
-                    .retain(|c| decisions.get(&c.id).map(String::as_str) != Some("rejected"));
-            }
-            let hidden = before - found.candidates.len();
+            let view = sightline_api::discovery(&context(cli, input), request(input, &args.files)?)
+                .map_err(refused)?;
+            warn_bad(&view.inputs);
             if cli.json {
-                output::json(&Listing {
-                    inputs: &reports,
-                    discovery: &found,
-                    decisions: &decisions,
-                    hidden_rejected: hidden,
-                })?;
+                output::json(&view)?;
             } else {
-                print_listing(&reports, &found, &decisions, hidden);
+                print_listing(&view);
             }
             Ok(Code(OK))
         }
     }
 }
 
-fn print_listing(
-    reports: &[ParseReport],
-    d: &Discovery,
-    decisions: &BTreeMap<String, String>,
-    hidden: usize,
-) {
-    for r in reports {
+fn print_listing(view: &DiscoveryView) {
+    let (d, decisions, hidden) = (&view.discovery, &view.decisions, view.hidden_rejected);
+    for r in &view.inputs {
         println!(
             "{}: {} as {}, {} requests, {} bad lines",
             r.file,
@@ -372,74 +252,27 @@ fn print_candidate(c: &Candidate, decision: Option<&str>) {
 }
 
 fn accept(cli: &Cli, input: &DiscoverInput, id: &str, files: &[PathBuf]) -> anyhow::Result<Code> {
-    let (reqs, _) = load(files, input)?;
-    let found = sightline_paths::discover(reqs, &options(input)?);
-    let Some(c) = found.candidates.iter().find(|c| c.id == id) else {
-        return Err(Refused(format!(
-            "no candidate {id} in these inputs (ids: {})",
-            found
-                .candidates
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .into());
-    };
-    let journey_dir = input.project.join("journeys/discovered");
-    let slo_dir = input.project.join("slos");
-    std::fs::create_dir_all(&journey_dir)?;
-    std::fs::create_dir_all(&slo_dir)?;
-    let journey_path = journey_dir.join(format!("{}.yaml", c.name));
-    let slo_path = slo_dir.join(format!("discovered-{}.yaml", c.name));
-    for p in [&journey_path, &slo_path] {
-        if p.exists() {
-            return Err(Refused(format!("{} exists; not overwritten", p.display())).into());
-        }
-    }
-    let p = &c.proposal;
-    let sli = match &p.latency {
-        Some(l) => format!(
-            "{{ kind: availability_and_latency, threshold_ms: {} }}",
-            l.threshold_ms
-        ),
-        None => "{ kind: availability }".to_owned(),
-    };
-    let target = p.latency.as_ref().map_or(p.availability.target, |l| {
-        l.objective.target.min(p.availability.target)
-    });
-    // Written by hand in the house layout of `slos/*.yaml`; a test loads it back.
-    let slo_yaml = format!(
-        "# Accepted from `sightline discover` candidate {id}: {} sessions, key step {}.\n\
-         name: {}-good\n\
-         description: {}\n\
-         sli: {sli}\n\
-         filter: {{ journey: {} }}\n\
-         target: {target}\n\
-         window: {{ rolling: {{ days: 28 }} }}\n",
-        c.sessions,
-        p.key_step,
-        c.name,
-        serde_json::Value::String(format!("The discovered path through {} works.", p.key_step)),
-        c.name,
-    );
-    std::fs::write(&journey_path, &c.skeleton)?;
-    std::fs::write(&slo_path, slo_yaml)?;
-    let mut d = load_decisions(&input.project)?;
-    d.decisions.insert(id.to_owned(), "accepted".to_owned());
-    save_decisions(&input.project, &d)?;
+    let made = sightline_api::discovery_decide(
+        &context(cli, input),
+        DiscoveryDecision {
+            request: request(input, files)?,
+            candidate: id.to_owned(),
+            verdict: Verdict::Accept,
+            target: None,
+            threshold_ms: None,
+        },
+    )
+    .map_err(refused)?;
+    let path = |i: usize| input.project.join(&made.files[i]).display().to_string();
+    let (slo, journey) = (path(0), path(1));
     if cli.json {
         output::json(&serde_json::json!({
             "accepted": id,
-            "journey": journey_path.display().to_string(),
-            "slo": slo_path.display().to_string(),
+            "journey": journey,
+            "slo": slo,
         }))?;
     } else {
-        println!(
-            "accepted {id}: wrote {} and {}",
-            journey_path.display(),
-            slo_path.display()
-        );
+        println!("accepted {id}: wrote {journey} and {slo}");
     }
     Ok(Code(OK))
 }

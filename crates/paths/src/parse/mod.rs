@@ -15,8 +15,9 @@ pub mod otlp;
 pub mod time;
 
 use std::io::{BufRead, BufReader};
+use ts_rs::TS;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use json::FieldMap;
 
@@ -24,7 +25,8 @@ use crate::error::PathsError;
 use crate::request::Request;
 
 /// The input formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(rename = "LogFormat")]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Decide from the first non-blank line ([`detect`]).
@@ -60,7 +62,7 @@ impl Format {
 }
 
 /// A line that was skipped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct BadLine {
     /// 1-based line number.
     pub line: usize,
@@ -69,7 +71,7 @@ pub struct BadLine {
 }
 
 /// What reading one input gave.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ParseReport {
     /// The input as the caller named it.
     pub file: String,

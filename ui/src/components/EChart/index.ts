@@ -1,3 +1,3 @@
 export { EChart, loadECharts, type EChartProps } from "./EChart";
 export { deployMarkLine, eventMarkLine, markerColor } from "./markers";
-export { readPalette, usePalette, type Palette } from "./theme";
+export { axisTooltip, readPalette, usePalette, type Palette } from "./theme";

@@ -55,3 +55,19 @@ export function usePalette(): Palette {
   }, []);
   return palette;
 }
+
+/**
+ * The tooltip of a time-axis chart: every series at the pointer, drawn in
+ * the canvas (the CSP forbids the inline styles of HTML tooltips), in the
+ * palette's colours.
+ */
+export function axisTooltip(palette: Palette) {
+  return {
+    trigger: "axis",
+    renderMode: "richText",
+    axisPointer: { type: "line", lineStyle: { color: palette.muted } },
+    backgroundColor: palette.panel,
+    borderColor: palette.grid,
+    textStyle: { color: palette.fg, fontSize: 11 },
+  };
+}

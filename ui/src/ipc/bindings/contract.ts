@@ -5,6 +5,10 @@ import type { AppInfo } from "./AppInfo";
 import type { AppInfoRequest } from "./AppInfoRequest";
 import type { AttributionRequest } from "./AttributionRequest";
 import type { AttributionView } from "./AttributionView";
+import type { DecisionMade } from "./DecisionMade";
+import type { DiscoveryDecision } from "./DiscoveryDecision";
+import type { DiscoveryRequest } from "./DiscoveryRequest";
+import type { DiscoveryView } from "./DiscoveryView";
 import type { IncidentDetail } from "./IncidentDetail";
 import type { IncidentList } from "./IncidentList";
 import type { IncidentPostmortem } from "./IncidentPostmortem";
@@ -65,6 +69,8 @@ export type IpcContract = {
   incident_detail: { request: IncidentRequest; response: IncidentDetail };
   incident_update: { request: IncidentUpdate; response: IncidentDetail };
   incident_postmortem: { request: PostmortemRequest; response: IncidentPostmortem };
+  discovery: { request: DiscoveryRequest; response: DiscoveryView };
+  discovery_decide: { request: DiscoveryDecision; response: DecisionMade };
 };
 
 /** Every IPC stream, by name: what it takes, what it answers, and what it then pushes. */
@@ -74,4 +80,4 @@ export type IpcStreams = {
 };
 
 /** The name of every IPC command and stream. */
-export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "subscribe", "replay"] as const;
+export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "discovery", "discovery_decide", "subscribe", "replay"] as const;

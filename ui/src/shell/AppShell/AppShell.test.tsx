@@ -64,6 +64,9 @@ describe("AppShell", () => {
     expect(window.location.hash).toBe("#/journeys");
     fireEvent.keyDown(window, { key: "5", altKey: true });
     expect(window.location.hash).toBe("#/incidents");
+    fireEvent.keyDown(window, { key: "6", altKey: true });
+    expect(window.location.hash).toBe("#/discovery");
+    expect(screen.getByRole("link", { name: "Discovery" }).getAttribute("aria-keyshortcuts")).toBe("Alt+6");
   });
 
   it("lists Incidents in the navigation, and shows an attribution under the Overview", () => {

@@ -16,7 +16,7 @@ export interface AppShellProps {
   children: ComponentChildren;
 }
 
-/** Alt+1…5 (each view's key in `VIEWS`) jump to the main views from anywhere (not while typing). */
+/** Alt+1…6 (each view's key in `VIEWS`) jump to the main views from anywhere (not while typing). */
 function useViewShortcuts() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

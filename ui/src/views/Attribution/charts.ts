@@ -2,7 +2,7 @@
 // on their own) and drawn by the one EChart wrapper. The SLI, the burn and
 // every leading indicator share one time axis, `chart.from_ms` to
 // `chart.to_ms`, and one crosshair.
-import { eventMarkLine, type Palette } from "../../components/EChart";
+import { axisTooltip, eventMarkLine, type Palette } from "../../components/EChart";
 import { count, duration, percent } from "../../format";
 import type { ChartPoint, Indicator, ReportChart } from "../../ipc";
 
@@ -18,15 +18,7 @@ function timeBase(palette: Palette, chart: ReportChart, grid: Record<string, num
   return {
     animation: false,
     grid,
-    tooltip: {
-      trigger: "axis",
-      // Drawn in the canvas: the CSP forbids the inline styles of HTML tooltips.
-      renderMode: "richText",
-      axisPointer: { type: "line", lineStyle: { color: palette.muted } },
-      backgroundColor: palette.panel,
-      borderColor: palette.grid,
-      textStyle: { color: palette.fg, fontSize: 11 },
-    },
+    tooltip: axisTooltip(palette),
     axisPointer: { link: [{ xAxisIndex: "all" }] },
     xAxis: {
       type: "time",

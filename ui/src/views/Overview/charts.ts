@@ -1,6 +1,6 @@
 // ECharts options for the Overview's SLO charts: built here as plain data
 // (tested on their own), drawn by the one EChart wrapper.
-import { deployMarkLine, type Palette } from "../../components/EChart";
+import { axisTooltip, deployMarkLine, type Palette } from "../../components/EChart";
 import { burnRate, moment, percent } from "../../format";
 import type { AlertJson, ChartPoint, DeployMarker } from "../../ipc";
 
@@ -13,15 +13,7 @@ function base(palette: Palette, fromMs: number, toMs: number) {
   return {
     animation: false,
     grid: { left: 48, right: 16, top: 24, bottom: 28 },
-    tooltip: {
-      trigger: "axis",
-      // Drawn in the canvas: the CSP forbids the inline styles of HTML tooltips.
-      renderMode: "richText",
-      axisPointer: { type: "line", lineStyle: { color: palette.muted } },
-      backgroundColor: palette.panel,
-      borderColor: palette.grid,
-      textStyle: { color: palette.fg, fontSize: 11 },
-    },
+    tooltip: axisTooltip(palette),
     axisPointer: { link: [{ xAxisIndex: "all" }] },
     xAxis: {
       type: "time",
