@@ -8,7 +8,7 @@
 //! a crawler's user agent, a read of `robots.txt`, a request rate no person
 //! keeps up, or many pages without a single asset in a log that has assets.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use ts_rs::TS;
 
 use serde::Serialize;
@@ -151,11 +151,7 @@ fn is_bot_agent(ua: &str) -> bool {
 
 /// Groups `requests` into sessions with routes from `normaliser` (learned
 /// over the same requests' page paths).
-pub fn build(
-    mut requests: Vec<Request>,
-    normaliser: &Normaliser,
-    opts: &SessionOptions,
-) -> Sessions {
+pub fn build(requests: Vec<Request>, normaliser: &Normaliser, opts: &SessionOptions) -> Sessions {
     let mut out = Sessions::default();
     let total = requests.len();
     let assets = requests
@@ -163,22 +159,43 @@ pub fn build(
         .filter(|r| classify(&r.path) == PathKind::Asset)
         .count();
     let log_has_assets = total > 0 && assets as f64 >= opts.asset_share * total as f64;
-    let mut keyed: Vec<(String, Request)> =
-        requests.drain(..).map(|r| (client_key(&r), r)).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.at_ms.cmp(&b.1.at_ms)));
-    let mut ids: BTreeMap<String, u32> = BTreeMap::new();
+    // Each client key once, ranked in string order; then the requests
+    // sorted by (key rank, time, arrival) as small tuples, which is the
+    // order a sort of (key, request) pairs gives, without moving requests.
+    let keys: Vec<String> = requests.iter().map(client_key).collect();
+    let mut distinct: Vec<&str> = keys.iter().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let rank: HashMap<&str, u32> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (*k, i as u32))
+        .collect();
+    let mut order: Vec<(u32, i64, u32)> = requests
+        .iter()
+        .zip(&keys)
+        .enumerate()
+        .map(|(i, (r, k))| (rank[k.as_str()], r.at_ms, i as u32))
+        .collect();
+    order.sort_unstable();
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut batch: Vec<&Request> = Vec::new();
     let mut i = 0;
-    while i < keyed.len() {
+    while i < order.len() {
         // One client's requests, cut at the inactivity gap.
         let mut j = i + 1;
-        while j < keyed.len()
-            && keyed[j].0 == keyed[i].0
-            && keyed[j].1.at_ms - keyed[j - 1].1.at_ms <= opts.gap_ms
+        while j < order.len()
+            && order[j].0 == order[i].0
+            && order[j].1 - order[j - 1].1 <= opts.gap_ms
         {
             j += 1;
         }
+        batch.clear();
+        batch.extend(order[i..j].iter().map(|o| &requests[o.2 as usize]));
+        let key = &keys[order[i].2 as usize];
         session(
-            &keyed[i..j],
+            key,
+            &batch,
             normaliser,
             opts,
             log_has_assets,
@@ -191,19 +208,20 @@ pub fn build(
 }
 
 fn session(
-    reqs: &[(String, Request)],
+    key: &str,
+    reqs: &[&Request],
     normaliser: &Normaliser,
     opts: &SessionOptions,
     log_has_assets: bool,
-    ids: &mut BTreeMap<String, u32>,
+    ids: &mut HashMap<String, u32>,
     out: &mut Sessions,
 ) {
-    let Some((key, first)) = reqs.first() else {
+    let Some(first) = reqs.first() else {
         return;
     };
     let (mut assets, mut robots) = (0usize, false);
     let mut hits = Vec::new();
-    for (_, r) in reqs {
+    for r in reqs {
         match classify(&r.path) {
             PathKind::Asset => {
                 assets += 1;
@@ -217,13 +235,17 @@ fn session(
             PathKind::Page => {
                 let route = r.route.clone().unwrap_or_else(|| normaliser.route(&r.path));
                 let name = format!("{} {route}", r.method);
-                let next = out.steps.len() as u32;
-                let id = *ids.entry(name.clone()).or_insert(next);
-                if id == next {
-                    out.steps.push(name);
-                    out.examples.push(Vec::new());
-                    out.step_requests.push(0);
-                }
+                let id = match ids.get(&name) {
+                    Some(id) => *id,
+                    None => {
+                        let next = out.steps.len() as u32;
+                        ids.insert(name.clone(), next);
+                        out.steps.push(name);
+                        out.examples.push(Vec::new());
+                        out.step_requests.push(0);
+                        next
+                    }
+                };
                 let slot = id as usize;
                 out.step_requests[slot] += 1;
                 let ex = &mut out.examples[slot];
@@ -239,7 +261,7 @@ fn session(
             }
         }
     }
-    let span_s = reqs.last().map_or(0, |(_, l)| l.at_ms - first.at_ms) as f64 / 1000.0;
+    let span_s = reqs.last().map_or(0, |l| l.at_ms - first.at_ms) as f64 / 1000.0;
     if is_bot_agent(&first.user_agent) {
         out.bots.user_agent += 1;
     } else if robots {
@@ -252,8 +274,8 @@ fn session(
         out.bots.no_assets += 1;
     } else if !hits.is_empty() {
         out.sessions.push(Session {
-            key: key.clone(),
-            who: first.user.clone().unwrap_or_else(|| key.clone()),
+            key: key.to_owned(),
+            who: first.user.clone().unwrap_or_else(|| key.to_owned()),
             start_ms: first.at_ms,
             hits,
         });

@@ -81,9 +81,17 @@ async fn run(driver: &Path, native: &Path) {
     s.chord(&[CONTROL, "k"]).await;
     s.wait_for("[data-testid=ask-box]", Duration::from_secs(10))
         .await;
-    let focused = s
-        .js("return document.activeElement && document.activeElement.id")
-        .await;
+    // The focus moves as the box opens; give the page a moment, bounded.
+    let mut focused = serde_json::Value::Null;
+    for _ in 0..50 {
+        focused = s
+            .js("return document.activeElement && document.activeElement.id")
+            .await;
+        if focused == "ask-input" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(focused, "ask-input", "the question has the focus");
     let input = s.wait_for("#ask-input", Duration::from_secs(5)).await;
     s.type_into(&input, &format!("{QUESTION}{ENTER}")).await;

@@ -2,6 +2,7 @@
 //! would, on a recorded incident from `datasets/incidents/`.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use sightline_store::Store;
 
@@ -331,4 +332,33 @@ fn telemetry_import_keeps_a_file_with_a_bad_line_out_unless_asked() {
     assert_eq!(doc["files"][0]["stored"], 2, "{doc:#}");
     assert_eq!(doc["files"][0]["bad_lines"][0]["line"], 2);
     assert_eq!(count(), i64::try_from(stored).unwrap() + 2);
+}
+
+#[test]
+fn attribute_open_refuses_without_a_display_before_touching_the_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("x.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_sightline"))
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "attribute",
+            "orders-latency",
+            "--open",
+        ])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("HOME", std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--open: no display"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!db.exists(), "nothing was created");
+    // --open explains one SLO: without one it is a usage error.
+    let out = sightline(&["--db", db.to_str().unwrap(), "attribute", "--open"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }

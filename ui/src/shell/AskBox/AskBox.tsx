@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 
 import { onOpenAsk, openAsk } from "../../data/ask";
 import type { Loadable } from "../../data/useCommand";
@@ -108,7 +108,8 @@ export function AskBox() {
     return () => window.removeEventListener("keydown", onKey);
   }, [close]);
 
-  useEffect(() => {
+  // Before the box is painted, so it never shows without the caret in it.
+  useLayoutEffect(() => {
     if (!open) return;
     input.current?.focus();
     input.current?.select();
