@@ -4,6 +4,7 @@
 //! [`crate::incidents`]'s, shared with `sightline incident`.
 
 use serde::{Deserialize, Serialize};
+use sightline_slo::SloConfig;
 use sightline_store::Store;
 use sightline_store::queries::incidents::{self as rows, IncidentRow};
 use ts_rs::TS;
@@ -163,24 +164,29 @@ pub fn incidents(ctx: &ApiContext, req: IncidentsRequest) -> Result<IncidentList
     })
 }
 
+/// Incident `id` as it stands, with its SLO's definition when the project
+/// has it (without it the timeline has no runs; it is still shown).
 fn load(
     ctx: &ApiContext,
     store: &Store,
     id: i64,
-) -> Result<(IncidentView, Option<String>), ApiError> {
+) -> Result<(IncidentView, Option<SloConfig>), ApiError> {
     let not_found = || ApiError::NotFound(format!("id: no incident {id}"));
     let row = rows::get(store.conn(), id)?.ok_or_else(not_found)?;
-    // Without its SLO's definition the timeline has no runs; still shown.
     let config = slo_config(ctx, &row.slo).ok();
     let v = incidents::view(store, id, config.as_ref(), ctx.now_ms())?.ok_or_else(not_found)?;
-    Ok((v, config.map(|c| c.definition.filter.journey)))
+    Ok((v, config))
+}
+
+fn journey_of(config: Option<SloConfig>) -> Option<String> {
+    config.map(|c| c.definition.filter.journey)
 }
 
 /// Incident `req.id` with its timeline.
 pub fn incident_detail(ctx: &ApiContext, req: IncidentRequest) -> Result<IncidentDetail, ApiError> {
     let store = open_store(ctx)?;
-    let (v, journey) = load(ctx, &store, req.id)?;
-    Ok(detail(v, journey))
+    let (v, config) = load(ctx, &store, req.id)?;
+    Ok(detail(v, journey_of(config)))
 }
 
 /// What to do to an incident.
@@ -232,8 +238,8 @@ pub fn incident_update(ctx: &ApiContext, req: IncidentUpdate) -> Result<Incident
             incidents::note(&store, req.id, text, by.as_deref(), now)?;
         }
     }
-    let (v, journey) = load(ctx, &store, req.id)?;
-    Ok(detail(v, journey))
+    let (v, config) = load(ctx, &store, req.id)?;
+    Ok(detail(v, journey_of(config)))
 }
 
 /// The postmortem draft's format.
@@ -271,8 +277,7 @@ pub fn incident_postmortem(
     req: PostmortemRequest,
 ) -> Result<IncidentPostmortem, ApiError> {
     let store = open_store(ctx)?;
-    let (v, _) = load(ctx, &store, req.id)?;
-    let config = slo_config(ctx, &v.incident.slo).ok();
+    let (v, config) = load(ctx, &store, req.id)?;
     let journey = config.as_ref().map(|c| c.definition.filter.journey.clone());
     let target = config.as_ref().map(|c| c.definition.target);
     let charts = match &config {

@@ -273,11 +273,15 @@ fn choose(
         .into_iter()
         .find(|i| &i.slo == name)
         .map(|i| i.id);
-    // The alert firing at `now`: open, or resolved only after `now`.
+    // The SLO's alerts of the lookback, read once: the one firing at `now`
+    // (open, or resolved only after `now`), else the latest with a report.
+    let recent: Vec<AlertEpisodeRow> =
+        of_slo(alerts::fired_between(c, now - ALERT_LOOKBACK_MS, now + 1)?);
     let firing = most_urgent(
-        of_slo(alerts::fired_between(c, now - ALERT_LOOKBACK_MS, now + 1)?)
-            .into_iter()
-            .filter(|e: &AlertEpisodeRow| e.resolved_at_ms.is_none_or(|r| r > now))
+        recent
+            .iter()
+            .filter(|e| e.resolved_at_ms.is_none_or(|r| r > now))
+            .cloned()
             .collect(),
     );
     if let Some(e) = firing {
@@ -290,15 +294,12 @@ fn choose(
             incident,
         });
     }
-    let latest = of_slo(alerts::fired_between(c, now - ALERT_LOOKBACK_MS, now + 1)?)
-        .into_iter()
-        .rev()
-        .find_map(|e: AlertEpisodeRow| {
-            alert_report(store, name, e.rule, e.firing_at_ms)
-                .ok()
-                .flatten()
-                .map(|r| (e, r))
-        });
+    let latest = recent.into_iter().rev().find_map(|e: AlertEpisodeRow| {
+        alert_report(store, name, e.rule, e.firing_at_ms)
+            .ok()
+            .flatten()
+            .map(|r| (e, r))
+    });
     if let Some((e, report)) = latest {
         let end = e.resolved_at_ms.unwrap_or(now).max(report.at_ms + 1);
         return Ok(Chosen {
