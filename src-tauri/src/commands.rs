@@ -18,6 +18,7 @@ use sightline_api::investigate::{
 use sightline_api::journeys::{JourneyDetail, JourneyDetailRequest, JourneyList, JourneysRequest};
 use sightline_api::live::{StoreChanged, SubscribeRequest};
 use sightline_api::overview::{Overview, OverviewRequest};
+use sightline_api::record::{RecordEvent, RecordRequest, RecordStarted, RecordStopRequest};
 use sightline_api::replay::{ReplayEvent, ReplayRequest, ReplayStarted};
 use sightline_api::runs::{RunDetail, RunDetailRequest, RunsPage, RunsPageRequest};
 use sightline_api::secrets::{SecretDeleteRequest, SecretList, SecretSetRequest};
@@ -208,6 +209,12 @@ pub fn discovery_decide(
     Ok(sightline_api::discovery_decide(&ctx, req)?)
 }
 
+/// See [`sightline_api::record_stop`].
+#[tauri::command(async)]
+pub fn record_stop(ctx: State<'_, ApiContext>, req: RecordStopRequest) -> Result<Ack, IpcError> {
+    Ok(sightline_api::record_stop(&ctx, req)?)
+}
+
 /// See [`sightline_api::subscribe`].
 #[tauri::command(async)]
 pub fn subscribe(
@@ -226,4 +233,14 @@ pub fn replay(
     on_event: Channel<ReplayEvent>,
 ) -> Result<ReplayStarted, IpcError> {
     Ok(sightline_api::replay(&ctx, req, sink(on_event))?)
+}
+
+/// See [`sightline_api::record`].
+#[tauri::command(async)]
+pub fn record(
+    ctx: State<'_, ApiContext>,
+    req: RecordRequest,
+    on_event: Channel<RecordEvent>,
+) -> Result<RecordStarted, IpcError> {
+    Ok(sightline_api::record(&ctx, req, sink(on_event))?)
 }

@@ -31,6 +31,7 @@ const info = (start_view: string | null) => ({
   project_dir: "/tmp/p",
   start_view,
   recorder_available: false,
+  recorder_problem: null,
 });
 
 it("opens on the Overview, subscribes to live changes once, and shows app_info", async () => {

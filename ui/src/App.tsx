@@ -16,17 +16,21 @@ import { Slos } from "./views/Slos";
 function View({
   route,
   recorderAvailable,
+  recorderProblem,
   project,
 }: {
   route: Route;
   recorderAvailable: boolean;
+  recorderProblem: string | null;
   project: string | null;
 }) {
   switch (route.view) {
     case "overview":
       return <Overview />;
     case "journeys":
-      return <Journeys selected={route.journey} recorderAvailable={recorderAvailable} />;
+      return (
+        <Journeys selected={route.journey} recorderAvailable={recorderAvailable} recorderProblem={recorderProblem} />
+      );
     case "runs":
       return <Runs runId={route.runId} />;
     case "slos":
@@ -38,7 +42,9 @@ function View({
     case "incidents":
       return <Incidents id={route.id} event={route.event} />;
     case "discovery":
-      return <Discovery project={project} recorderAvailable={recorderAvailable} />;
+      return (
+        <Discovery project={project} recorderAvailable={recorderAvailable} recorderProblem={recorderProblem} />
+      );
   }
 }
 
@@ -64,10 +70,17 @@ export function App() {
   }, [startView]);
 
   const recorderAvailable = appInfo.state === "ready" && appInfo.data.recorder_available;
+  // Until app_info answers, Record says it is waiting rather than that it cannot.
+  const recorderProblem =
+    appInfo.state === "ready"
+      ? appInfo.data.recorder_problem
+      : appInfo.state === "loading"
+        ? "still asking the engine whether it can"
+        : `the engine did not say whether it can (${appInfo.error.message})`;
   const project = appInfo.state === "ready" ? appInfo.data.project_dir : null;
   return (
     <AppShell appInfo={appInfo} current={route.view}>
-      <View route={route} recorderAvailable={recorderAvailable} project={project} />
+      <View route={route} recorderAvailable={recorderAvailable} recorderProblem={recorderProblem} project={project} />
     </AppShell>
   );
 }

@@ -29,9 +29,11 @@ pub struct AppInfo {
     /// The view to open first when the caller chose one (`--view`,
     /// `SIGHTLINE_VIEW`), e.g. `overview`.
     pub start_view: Option<String>,
-    /// Whether the journey recorder exists in this build. It does not yet:
-    /// the app shows Record disabled and says so rather than faking it.
+    /// Whether Record can open a browser here: the project's Chromium exists
+    /// and there is a display to show it on.
     pub recorder_available: bool,
+    /// Why Record cannot, in words, when it cannot.
+    pub recorder_problem: Option<String>,
 }
 
 /// Reports the running version and the database it uses. Reads the database
@@ -42,14 +44,31 @@ pub fn app_info(ctx: &ApiContext, _req: AppInfoRequest) -> Result<AppInfo, ApiEr
         Err(StoreError::Missing { .. }) => None,
         Err(e) => return Err(e.into()),
     };
+    let recorder_problem = recorder_problem(ctx);
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         db_path: ctx.db_path().to_string_lossy().into_owned(),
         schema_version,
         project_dir: ctx.project_dir().to_string_lossy().into_owned(),
         start_view: ctx.start_view().map(str::to_owned),
-        recorder_available: false,
+        recorder_available: recorder_problem.is_none(),
+        recorder_problem,
     })
+}
+
+/// Why the recorder cannot open a browser window here, if it cannot.
+fn recorder_problem(ctx: &ApiContext) -> Option<String> {
+    let chromium = crate::project::chromium(ctx);
+    if !chromium.exists() {
+        return Some(format!(
+            "{} is absent (install Debian's chromium, or set [runner] chromium in sightline.toml)",
+            chromium.display()
+        ));
+    }
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return Some("no display to show the browser on (DISPLAY is unset)".into());
+    }
+    None
 }
 
 /// The UI's first view has its data on screen and takes input.

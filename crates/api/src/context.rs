@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::live::LiveHub;
+use crate::record::RecordSlot;
 use crate::replay::ReplaySlot;
 use crate::secrets::{OsKeyring, SecretStore};
 
@@ -15,7 +16,7 @@ pub const PROJECT_ENV: &str = "SIGHTLINE_PROJECT";
 /// The facts an API function may use, chosen by its caller (the desktop shell
 /// or the CLI) rather than discovered here, so tests can pass their own.
 ///
-/// Cloning is cheap and clones share the live subscribers, the replay slot and
+/// Cloning is cheap and clones share the live subscribers, the replay and recording slots and
 /// the secret store: the desktop shell hands one context to every command.
 #[derive(Clone)]
 pub struct ApiContext {
@@ -25,6 +26,7 @@ pub struct ApiContext {
     secrets: Arc<dyn SecretStore>,
     pub(crate) live: Arc<LiveHub>,
     pub(crate) replays: Arc<ReplaySlot>,
+    pub(crate) recordings: Arc<RecordSlot>,
     start_view: Option<String>,
     ready_report: Option<Instant>,
 }
@@ -52,6 +54,7 @@ impl ApiContext {
             secrets: Arc::new(OsKeyring::default()),
             live: Arc::new(LiveHub::default()),
             replays: Arc::new(ReplaySlot::default()),
+            recordings: Arc::new(RecordSlot::default()),
             start_view: None,
             ready_report: None,
         }

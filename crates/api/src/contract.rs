@@ -52,10 +52,12 @@ macro_rules! ipc_contract {
                 incident_postmortem($crate::investigate::PostmortemRequest) -> $crate::investigate::IncidentPostmortem;
                 discovery($crate::discovery::DiscoveryRequest) -> $crate::discovery::DiscoveryView;
                 discovery_decide($crate::discovery::DiscoveryDecision) -> $crate::discovery::DecisionMade;
+                record_stop($crate::record::RecordStopRequest) -> $crate::Ack;
             }
             streams {
                 subscribe($crate::live::SubscribeRequest) -> $crate::Ack, $crate::live::StoreChanged;
                 replay($crate::replay::ReplayRequest) -> $crate::replay::ReplayStarted, $crate::replay::ReplayEvent;
+                record($crate::record::RecordRequest) -> $crate::record::RecordStarted, $crate::record::RecordEvent;
             }
         }
     };

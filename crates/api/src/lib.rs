@@ -13,7 +13,7 @@
 //! and the TypeScript bindings the UI imports ([`bindings`]).
 //!
 //! Streams (`subscribe` for live store changes, `replay` for a replay's step
-//! progress) answer at once and then push events through an [`EventSink`].
+//! progress, `record` for the recorder's) answer at once and then push events through an [`EventSink`].
 //!
 //! Functions take what they need as arguments through [`ApiContext`]; nothing
 //! here picks a database path by itself, and the clock is the context's (the
@@ -22,7 +22,7 @@
 //!
 //! One module per view of the app: [`mod@overview`], [`mod@journeys`],
 //! [`runs`] (the run viewer), [`slo_editor`], [`mod@settings`] (with
-//! [`secrets`]); [`live`] and [`mod@replay`] are the streams. [`slo`] holds
+//! [`secrets`]); [`live`], [`mod@replay`] and [`mod@record`] are the streams. [`slo`] holds
 //! what the CLI and the demo share: loading SLO files, feeding the engine,
 //! status documents and the live SLOs ([`slo::live`]).
 
@@ -42,6 +42,7 @@ pub mod journeys;
 pub mod live;
 pub mod overview;
 mod project;
+pub mod record;
 pub mod replay;
 pub mod report_files;
 pub mod runs;
@@ -60,6 +61,7 @@ pub use investigate::{
 pub use journeys::{journey_detail, journeys};
 pub use live::{EventSink, subscribe};
 pub use overview::overview;
+pub use record::{record, record_stop};
 pub use replay::replay;
 pub use runs::{run_detail, runs_page};
 pub use secrets::{secret_delete, secret_set};

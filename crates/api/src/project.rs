@@ -66,6 +66,16 @@ pub(crate) fn runner_project(ctx: &ApiContext) -> Option<Result<Project, ApiErro
     Some(Project::load(&file).map_err(|e| ApiError::BadInput(e.to_string())))
 }
 
+/// The Chromium the project names (`[runner] chromium`), else Debian's; a
+/// project file that does not load falls back too (its error is shown
+/// where the project is).
+pub(crate) fn chromium(ctx: &ApiContext) -> PathBuf {
+    match runner_project(ctx) {
+        Some(Ok(p)) => p.runner.chromium,
+        _ => sightline_browser::LaunchOptions::default().executable,
+    }
+}
+
 /// `path` relative to `base` when inside it, else as given.
 pub(crate) fn relative(base: &Path, path: &Path) -> String {
     let shown: PathBuf = path

@@ -13,6 +13,15 @@ pub enum BrowserError {
     /// Chromium started but the DevTools connection could not be set up.
     #[error("could not launch chromium: {0}")]
     Launch(String),
+    /// The recorder's start page did not load (the site is down, the
+    /// address is wrong); the message names the URL.
+    #[error("could not open {url}: {reason}")]
+    Unreachable {
+        /// The page asked for.
+        url: String,
+        /// What Chromium said, e.g. `net::ERR_CONNECTION_REFUSED`.
+        reason: String,
+    },
     /// A DevTools command failed.
     #[error("devtools protocol: {0}")]
     Cdp(#[from] chromiumoxide::error::CdpError),
@@ -33,6 +42,7 @@ impl BrowserError {
         match self {
             BrowserError::ChromiumMissing(_) => "browser.chromium_missing",
             BrowserError::Launch(_) => "browser.launch",
+            BrowserError::Unreachable { .. } => "browser.unreachable",
             BrowserError::Cdp(_) => "browser.cdp",
             BrowserError::Io(_) => "browser.io",
             BrowserError::Store(e) => e.code(),

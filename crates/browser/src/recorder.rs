@@ -116,7 +116,13 @@ impl Recorder {
                 }
             }),
         ];
-        page.goto(url).await.map_err(cdp)?;
+        if let Err(e) = page.goto(url).await {
+            warm.shutdown().await;
+            return Err(BrowserError::Unreachable {
+                url: url.to_owned(),
+                reason: e.to_string(),
+            });
+        }
         Ok(Self {
             warm,
             page,
@@ -146,6 +152,27 @@ impl Recorder {
         self.seen.lock().map_or(0, |s| {
             s.iter().filter(|(_, x)| matches!(x, Seen::Step(_))).count()
         })
+    }
+
+    /// The kinds of the steps recorded so far (`click`, `change`, …), in order.
+    pub fn kinds(&self) -> Vec<String> {
+        self.seen.lock().map_or_else(
+            |_| Vec::new(),
+            |s| {
+                s.iter()
+                    .filter_map(|(_, x)| match x {
+                        Seen::Step(v) => v["type"].as_str().map(str::to_owned),
+                        Seen::Navigation(_) => None,
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    /// The browser's DevTools WebSocket address, for tools that drive or
+    /// watch the recorded window (the app's tests synthesize input through it).
+    pub fn devtools_url(&self) -> String {
+        self.warm.browser.websocket_address().clone()
     }
 
     /// Whether nothing was recorded yet.

@@ -2,7 +2,8 @@
 //! the project, its path typed into the view, Discover pressed. The ranked
 //! candidates shown must be the engine's (`sightline_api::discovery` over
 //! the same file); accepting the top one must write its SLO and journey
-//! skeleton into the project. The screenshot is the docs' `discovery.png`
+//! skeleton into the project, and open the recorder on the skeleton's first
+//! URL. The screenshot is the docs' `discovery.png`
 //! (with `SIGHTLINE_BLESS=1`).
 
 use std::path::Path;
@@ -113,5 +114,40 @@ async fn run(driver: &Path, native: &Path) {
         loaded[0].config.definition.filter.journey, top.name,
         "the accepted SLO watches the skeleton's journey"
     );
+    // Accepting opened the recorder on the skeleton's first URL. Nothing
+    // listens on the skeleton's default base URL here, so the browser either
+    // shows Chromium's error page (recording) or the start names the URL.
+    let status = "const e = document.querySelector('[data-testid=record-status]'); \
+                  return e ? [e.dataset.phase, e.textContent] : null";
+    let t0 = std::time::Instant::now();
+    let (phase, words) = loop {
+        let v = s.js(status).await;
+        if let Some(p) = v[0].as_str().filter(|p| *p != "starting") {
+            break (p.to_owned(), v[1].as_str().unwrap_or_default().to_owned());
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the recorder never started: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    eprintln!("recorder after accept: {phase}: {words}");
+    match phase.as_str() {
+        "recording" => {
+            let stop = s
+                .wait_for("[data-testid=record-stop]", Duration::from_secs(5))
+                .await;
+            s.click(&stop).await;
+            s.wait_for("[data-testid=record-saved]", Duration::from_secs(60))
+                .await;
+            let recorded = sightline_journeys::load(&root.join(&journey)).unwrap();
+            assert_eq!(
+                recorded.journey.name, top.name,
+                "recorded over the skeleton"
+            );
+        }
+        "failed" => assert!(words.contains("127.0.0.1:8080"), "{words}"),
+        other => panic!("{other}: {words}"),
+    }
     app.session.end().await;
 }

@@ -5,7 +5,8 @@
 //! the demo shop and watches its steps arrive, and saves a screenshot of each
 //! view (checked to be a real picture, not a blank window). `ask.rs` asks the
 //! question box about a recorded incident and follows its evidence;
-//! `attribution.rs` opens a firing page's Attribution view and its incident.
+//! `attribution.rs` opens a firing page's Attribution view and its incident;
+//! `record.rs` records a journey in the Chromium window Record opens.
 //!
 //! Run by `scripts/test.sh` under `xvfb-run`; ignored by a plain `cargo test`
 //! (it needs a display, tauri-driver and Chromium):
@@ -25,6 +26,7 @@ mod demo;
 mod discovery;
 mod fixture;
 mod images;
+mod record;
 mod webdriver;
 
 use std::net::TcpListener;

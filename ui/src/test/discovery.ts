@@ -3,7 +3,7 @@
 // latency), a search path that comes back to the home page (a repeated step,
 // so the Sankey must name nodes by depth to stay acyclic), and a short
 // product path that shares the checkout path's first link.
-import type { Candidate, DiscoveryRequest, DiscoveryView, FunnelStep } from "../ipc";
+import type { Candidate, DecisionMade, DiscoveryRequest, DiscoveryView, FunnelStep, RecordRequest } from "../ipc";
 
 export const CHECKOUT_ID = "c3f2a1b9c0d";
 export const SEARCH_ID = "c7e1d2a4b5f";
@@ -185,5 +185,24 @@ export function discoveryView(overrides: Partial<DiscoveryView> = {}): Discovery
     hidden_rejected: 0,
     took_ms: 84,
     ...overrides,
+  };
+}
+
+/** The recording an accept of the checkout candidate asks for: its skeleton's first URL, into its file. */
+export const CHECKOUT_RECORD: RecordRequest = {
+  url: "http://shop.test/",
+  file: "journeys/discovered/checkout-3f2a1b.yaml",
+  name: "checkout-3f2a1b",
+  replace: true,
+  headed: true,
+};
+
+/** What accepting the checkout candidate answers. */
+export function checkoutAccepted(): DecisionMade {
+  return {
+    candidate: CHECKOUT_ID,
+    decision: "accepted",
+    files: ["slos/discovered-checkout-3f2a1b.yaml", CHECKOUT_RECORD.file],
+    record: CHECKOUT_RECORD,
   };
 }

@@ -215,6 +215,33 @@ pub struct DecisionMade {
     pub decision: String,
     /// Files written, relative to the project: the SLO, the skeleton.
     pub files: Vec<String>,
+    /// For an accept: the recording that fills in the skeleton, on its first
+    /// URL and into its file (what the app starts next, headed).
+    pub record: Option<crate::record::RecordRequest>,
+}
+
+/// The recording that replaces the skeleton at `rel` (its first page, its
+/// name), if the skeleton has a page to start from.
+fn skeleton_recording(text: &str, rel: &str) -> Option<crate::record::RecordRequest> {
+    let j = sightline_journeys::from_yaml_str(text, rel).ok()?.journey;
+    let first = j.steps.iter().find_map(|s| match s {
+        sightline_core::journey::Step::Navigate(n) => Some(n.url.clone()),
+        _ => None,
+    })?;
+    let url = match &j.base_url {
+        Some(base) => url::Url::parse(base)
+            .and_then(|b| b.join(&first))
+            .ok()?
+            .to_string(),
+        None => url::Url::parse(&first).ok()?.to_string(),
+    };
+    Some(crate::record::RecordRequest {
+        url,
+        file: rel.to_owned(),
+        name: Some(j.name),
+        replace: true,
+        headed: true,
+    })
 }
 
 /// The SLO file of an accepted candidate, in the house layout of `slos/*.yaml`.
@@ -263,6 +290,7 @@ pub fn discovery_decide(
             candidate: req.candidate,
             decision: "rejected".into(),
             files: Vec::new(),
+            record: None,
         });
     }
     if let Some(t) = req.target
@@ -314,12 +342,11 @@ pub fn discovery_decide(
     write(&journey_path, &c.skeleton)?;
     write(&slo_path, &slo_yaml(c, req.target, req.threshold_ms))?;
     decide(project, &c.id, "accepted")?;
+    let skeleton = crate::project::relative(project, &journey_path);
     Ok(DecisionMade {
         candidate: c.id.clone(),
         decision: "accepted".into(),
-        files: [slo_path, journey_path]
-            .iter()
-            .map(|p| crate::project::relative(project, p))
-            .collect(),
+        record: skeleton_recording(&c.skeleton, &skeleton),
+        files: vec![crate::project::relative(project, &slo_path), skeleton],
     })
 }

@@ -44,7 +44,12 @@ fn the_request_and_response_have_the_wire_shape_the_ui_expects() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
     let info = app_info(&ApiContext::new(&path), req).expect("app_info");
-    let json = serde_json::to_value(&info).expect("serialise");
+    let mut json = serde_json::to_value(&info).expect("serialise");
+    // Whether Record can open a browser depends on this machine; it is
+    // tested below with a Chromium that is certainly absent.
+    let problem = json["recorder_problem"].take();
+    assert_eq!(json["recorder_available"], problem.is_null());
+    json["recorder_available"] = false.into();
     assert_eq!(
         json,
         serde_json::json!({
@@ -54,6 +59,7 @@ fn the_request_and_response_have_the_wire_shape_the_ui_expects() {
             "project_dir": ".",
             "start_view": null,
             "recorder_available": false,
+            "recorder_problem": null,
         })
     );
 }
@@ -97,4 +103,25 @@ fn ui_ready_answers_whether_or_not_a_report_was_asked_for() {
         },
     )
     .unwrap();
+}
+
+#[test]
+fn record_is_unavailable_when_the_projects_chromium_is_absent_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sightline.toml"),
+        "[runner]\nchromium = \"/nonexistent/chromium\"\n\n[[schedule]]\njourney = \"journeys/x.yaml\"\nevery = \"1m\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("journeys")).unwrap();
+    std::fs::write(
+        dir.path().join("journeys/x.yaml"),
+        "name: x\nsteps:\n  - type: navigate\n    url: http://127.0.0.1:9/\n",
+    )
+    .unwrap();
+    let ctx = ApiContext::new(dir.path().join("s.db")).with_project(dir.path());
+    let info = app_info(&ctx, AppInfoRequest::default()).unwrap();
+    assert!(!info.recorder_available);
+    let problem = info.recorder_problem.expect("a reason");
+    assert!(problem.contains("/nonexistent/chromium"), "{problem}");
 }

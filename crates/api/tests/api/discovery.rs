@@ -117,6 +117,24 @@ fn candidates_are_ranked_rejected_ones_stay_hidden_and_an_accepted_slo_loads_bac
     assert_eq!(def.filter.journey, pick.name);
     let journey = std::fs::read_to_string(dir.path().join(&made.files[1])).unwrap();
     assert_eq!(journey, pick.skeleton);
+    // The app records over the skeleton next, from its first page.
+    let rec = made.record.expect("a recording to start");
+    assert_eq!(rec.file, made.files[1]);
+    assert_eq!(rec.name.as_deref(), Some(pick.name.as_str()));
+    assert!(rec.replace && rec.headed);
+    let first = sightline_journeys::from_yaml_str(&journey, "skeleton.yaml")
+        .unwrap()
+        .journey;
+    let nav = first
+        .steps
+        .iter()
+        .find_map(|s| match s {
+            sightline_core::journey::Step::Navigate(n) => Some(n),
+            _ => None,
+        })
+        .expect("the skeleton has a page");
+    assert!(rec.url.ends_with(&nav.url), "{} vs {}", rec.url, nav.url);
+    assert!(rec.url.starts_with("http"), "{}", rec.url);
     let twice = sightline_api::discovery_decide(&ctx, decision).unwrap_err();
     assert_eq!(twice.code(), ErrorCode::InvalidRequest);
     assert!(twice.to_string().contains("not overwritten"), "{twice}");

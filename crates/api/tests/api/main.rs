@@ -11,6 +11,7 @@ mod journeys;
 mod live;
 mod live_slos;
 mod overview;
+mod record;
 mod replay;
 mod runs;
 mod settings;

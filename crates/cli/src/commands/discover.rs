@@ -265,14 +265,22 @@ fn accept(cli: &Cli, input: &DiscoverInput, id: &str, files: &[PathBuf]) -> anyh
     .map_err(refused)?;
     let path = |i: usize| input.project.join(&made.files[i]).display().to_string();
     let (slo, journey) = (path(0), path(1));
+    let record = made
+        .record
+        .as_ref()
+        .map(|r| format!("sightline record --url {} --out {journey} --force", r.url));
     if cli.json {
         output::json(&serde_json::json!({
             "accepted": id,
             "journey": journey,
             "slo": slo,
+            "record": record,
         }))?;
     } else {
         println!("accepted {id}: wrote {journey} and {slo}");
+        if let Some(r) = record {
+            println!("fill in the skeleton's clicks and fields by recording it:\n  {r}");
+        }
     }
     Ok(Code(OK))
 }

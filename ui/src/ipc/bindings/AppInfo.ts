@@ -27,7 +27,11 @@ project_dir: string,
  */
 start_view: string | null, 
 /**
- * Whether the journey recorder exists in this build. It does not yet:
- * the app shows Record disabled and says so rather than faking it.
+ * Whether Record can open a browser here: the project's Chromium exists
+ * and there is a display to show it on.
  */
-recorder_available: boolean, };
+recorder_available: boolean, 
+/**
+ * Why Record cannot, in words, when it cannot.
+ */
+recorder_problem: string | null, };

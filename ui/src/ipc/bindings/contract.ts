@@ -22,6 +22,10 @@ import type { JourneysRequest } from "./JourneysRequest";
 import type { Overview } from "./Overview";
 import type { OverviewRequest } from "./OverviewRequest";
 import type { PostmortemRequest } from "./PostmortemRequest";
+import type { RecordEvent } from "./RecordEvent";
+import type { RecordRequest } from "./RecordRequest";
+import type { RecordStarted } from "./RecordStarted";
+import type { RecordStopRequest } from "./RecordStopRequest";
 import type { ReplayEvent } from "./ReplayEvent";
 import type { ReplayRequest } from "./ReplayRequest";
 import type { ReplayStarted } from "./ReplayStarted";
@@ -71,13 +75,15 @@ export type IpcContract = {
   incident_postmortem: { request: PostmortemRequest; response: IncidentPostmortem };
   discovery: { request: DiscoveryRequest; response: DiscoveryView };
   discovery_decide: { request: DiscoveryDecision; response: DecisionMade };
+  record_stop: { request: RecordStopRequest; response: Ack };
 };
 
 /** Every IPC stream, by name: what it takes, what it answers, and what it then pushes. */
 export type IpcStreams = {
   subscribe: { request: SubscribeRequest; response: Ack; event: StoreChanged };
   replay: { request: ReplayRequest; response: ReplayStarted; event: ReplayEvent };
+  record: { request: RecordRequest; response: RecordStarted; event: RecordEvent };
 };
 
 /** The name of every IPC command and stream. */
-export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "discovery", "discovery_decide", "subscribe", "replay"] as const;
+export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "discovery", "discovery_decide", "record_stop", "subscribe", "replay", "record"] as const;

@@ -22,6 +22,7 @@ const info = {
   project_dir: "/home/ana/shop",
   start_view: null,
   recorder_available: false,
+  recorder_problem: null,
 };
 
 describe("AppShell", () => {

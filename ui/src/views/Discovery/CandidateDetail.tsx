@@ -18,6 +18,7 @@ export function CandidateDetail({
   request,
   made,
   recorderAvailable,
+  recorderProblem,
   onDecided,
 }: {
   c: Candidate;
@@ -26,6 +27,7 @@ export function CandidateDetail({
   request: DiscoveryRequest;
   made: DecisionMade | undefined;
   recorderAvailable: boolean;
+  recorderProblem: string | null;
   onDecided: (made: DecisionMade) => void;
 }) {
   return (
@@ -37,7 +39,15 @@ export function CandidateDetail({
         <code class="muted small">{c.id}</code>
         <DecisionBadge decision={decision} />
       </header>
-      <Decide key={c.id} c={c} request={request} made={made} recorderAvailable={recorderAvailable} onDecided={onDecided} />
+      <Decide
+        key={c.id}
+        c={c}
+        request={request}
+        made={made}
+        recorderAvailable={recorderAvailable}
+        recorderProblem={recorderProblem}
+        onDecided={onDecided}
+      />
       <Funnel c={c} />
       <Latency c={c} />
       <Examples c={c} />

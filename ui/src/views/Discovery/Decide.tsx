@@ -4,8 +4,18 @@
 // out here from the candidate's numbers (./preview.ts says how far that goes).
 import { useState } from "preact/hooks";
 
+import { recorderWhy, RecordStatus } from "../../components/RecordStatus";
+import { recordingBusy, startRecording, useRecording } from "../../data/recordings";
 import { duration, percent } from "../../format";
-import { call, CallError, type Candidate, type DecisionMade, type DiscoveryRequest, type Verdict } from "../../ipc";
+import {
+  call,
+  CallError,
+  type Candidate,
+  type DecisionMade,
+  type DiscoveryRequest,
+  type RecordRequest,
+  type Verdict,
+} from "../../ipc";
 import { href } from "../../router";
 import {
   type LatencyPreview,
@@ -27,12 +37,14 @@ export function Decide({
   request,
   made,
   recorderAvailable,
+  recorderProblem,
   onDecided,
 }: {
   c: Candidate;
   request: DiscoveryRequest;
   made: DecisionMade | undefined;
   recorderAvailable: boolean;
+  recorderProblem: string | null;
   onDecided: (made: DecisionMade) => void;
 }) {
   const p = c.proposal;
@@ -60,15 +72,18 @@ export function Decide({
     setError(null);
     const accept = verdict === "accept";
     try {
-      onDecided(
-        await call("discovery_decide", {
-          request,
-          candidate: c.id,
-          verdict,
-          target: accept && targetText !== null ? target : null,
-          threshold_ms: accept && thresholdText !== null ? threshold : null,
-        }),
-      );
+      const m = await call("discovery_decide", {
+        request,
+        candidate: c.id,
+        verdict,
+        target: accept && targetText !== null ? target : null,
+        threshold_ms: accept && thresholdText !== null ? threshold : null,
+      });
+      onDecided(m);
+      // Accepting opens the recorder on the skeleton's first URL (the issue's
+      // flow): the skeleton only has pages and requests, the recording adds
+      // the clicks and fields between them.
+      if (m.record && recorderAvailable) void startRecording(m.record);
     } catch (err) {
       setError(message(err));
     } finally {
@@ -137,7 +152,9 @@ export function Decide({
           {error}
         </p>
       )}
-      {accepted && made && <Written made={made} c={c} recorderAvailable={recorderAvailable} />}
+      {accepted && made && (
+        <Written made={made} c={c} recorderAvailable={recorderAvailable} recorderProblem={recorderProblem} />
+      )}
     </section>
   );
 }
@@ -192,33 +209,75 @@ function LatencyLine({ l, target, c }: { l: LatencyPreview; target: number; c: C
   );
 }
 
-/** The files an accept wrote, and what is left to do by hand. */
-function Written({ made, c, recorderAvailable }: { made: DecisionMade; c: Candidate; recorderAvailable: boolean }) {
-  const skeleton = made.files.find((f) => f.startsWith("journeys/")) ?? `journeys/discovered/${c.name}.yaml`;
+/** A word the shell reads as one argument. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
+}
+
+function cliRecord(r: RecordRequest): string {
+  const name = r.name === null ? "" : ` --name ${shellWord(r.name)}`;
+  return `sightline record --url ${shellWord(r.url)} --out ${shellWord(r.file)}${name} --force`;
+}
+
+/**
+ * The files an accept wrote, and the recording that fills in the skeleton:
+ * started on accept when the recorder can open a browser here, its progress
+ * shown below (it is the app's one recording, so one started elsewhere shows
+ * here too); otherwise why not, and the command that records it elsewhere.
+ */
+function Written({
+  made,
+  c,
+  recorderAvailable,
+  recorderProblem,
+}: {
+  made: DecisionMade;
+  c: Candidate;
+  recorderAvailable: boolean;
+  recorderProblem: string | null;
+}) {
+  const rec = useRecording();
+  const r = made.record ?? null;
+  const skeleton = r?.file ?? made.files.find((f) => f.startsWith("journeys/")) ?? `journeys/discovered/${c.name}.yaml`;
+  const again = r !== null && recorderAvailable && !recordingBusy(rec) && rec.phase !== "saved";
   return (
-    <div class="decision-written" role="status">
-      <p class="ok small">Accepted. Written to:</p>
-      <ul data-testid="decision-files">
-        {made.files.map((f) => (
-          <li key={f}>
-            <code>{f}</code>
-          </li>
-        ))}
-      </ul>
-      <p class="muted small" data-testid="decision-next">
-        {recorderAvailable ? (
-          <>
-            The skeleton has a step per page and request; record the clicks and form fields between them with Record
-            in <a href={href({ view: "journeys", journey: null })}>Journeys</a>, which fills in the selectors.
-          </>
-        ) : (
-          <>
-            Recording is not built yet, so the skeleton's selectors are to be filled in by hand: add the clicks and
-            form fields between its steps to <code>{skeleton}</code>, or record in Chrome DevTools Recorder and run{" "}
-            <code>sightline journey import recording.json</code>.
-          </>
-        )}
-      </p>
-    </div>
+    <>
+      <div class="decision-written" role="status">
+        <p class="ok small">Accepted. Written to:</p>
+        <ul data-testid="decision-files">
+          {made.files.map((f) => (
+            <li key={f}>
+              <code>{f}</code>
+            </li>
+          ))}
+        </ul>
+        <p class="muted small" data-testid="decision-next">
+          {r === null ? (
+            <>
+              The skeleton has a step per page and request; record the clicks and form fields between them with Record
+              in <a href={href({ view: "journeys", journey: null })}>Journeys</a>, which fills in the selectors.
+            </>
+          ) : recorderAvailable ? (
+            <>
+              The skeleton has a step per page and request. Record the clicks and form fields between them in the
+              Chromium window opened on its first page, <code>{r.url}</code>; Stop and save replaces{" "}
+              <code>{skeleton}</code> with the recording, keeping its description.
+            </>
+          ) : (
+            <>
+              The recorder cannot open a browser here: {recorderWhy(recorderProblem)}. Record the skeleton's clicks and
+              form fields where it can, from the project folder: <code data-testid="decision-cli">{cliRecord(r)}</code>
+              , or add them to <code>{skeleton}</code> by hand.
+            </>
+          )}
+        </p>
+      </div>
+      <RecordStatus state={rec} />
+      {again && (
+        <button type="button" class="secondary" data-testid="decision-record" onClick={() => void startRecording(r)}>
+          Record the skeleton
+        </button>
+      )}
+    </>
   );
 }

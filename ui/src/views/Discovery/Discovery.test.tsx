@@ -2,13 +2,15 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 const call = vi.hoisted(() => vi.fn());
+const stream = vi.hoisted(() => vi.fn());
 vi.mock("../../ipc", async (importOriginal) => ({
   ...(await importOriginal<typeof import("../../ipc")>()),
   call,
+  stream,
 }));
 
 import { CallError, type DiscoveryDecision, type DiscoveryRequest } from "../../ipc";
-import { CHECKOUT_ID, checkout, discoveryRequest, discoveryView, PRODUCT_ID, product, SEARCH_ID, search } from "../../test/discovery";
+import { CHECKOUT_ID, checkout, checkoutAccepted, discoveryRequest, discoveryView, PRODUCT_ID, product, SEARCH_ID, search } from "../../test/discovery";
 import { answer, requests } from "../../test/engine";
 import { Discovery } from ".";
 import { loadRequest, saveRequest, storageKey } from "./form";
@@ -19,6 +21,7 @@ beforeEach(() => localStorage.removeItem(storageKey(PROJECT)));
 afterEach(() => {
   cleanup();
   call.mockReset();
+  stream.mockReset();
 });
 
 const type = (el: HTMLElement, value: string) => {
@@ -34,8 +37,8 @@ const choose = (el: HTMLElement, value: string) => {
 };
 
 /** Fills the form with one log and runs it. */
-async function discover(files = "logs/access.log") {
-  render(<Discovery project={PROJECT} recorderAvailable={false} />);
+async function discover(files = "logs/access.log", recorderProblem: string | null = null) {
+  render(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={recorderProblem} />);
   type(screen.getByTestId("discovery-files"), files);
   fireEvent.click(screen.getByTestId("discovery-run"));
   return screen.findAllByTestId("candidate");
@@ -44,7 +47,7 @@ async function discover(files = "logs/access.log") {
 describe("the request", () => {
   it("sends the files by line, the format, the store's hours and the weights, and remembers them", async () => {
     answer(call, { discovery: discoveryView(), ui_ready: {} });
-    render(<Discovery project={PROJECT} recorderAvailable={false} />);
+    render(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={null} />);
     // Nothing is read until asked.
     expect(screen.getByText("Point discovery at what users did")).toBeTruthy();
     expect(requests(call, "discovery")).toEqual([]);
@@ -71,9 +74,9 @@ describe("the request", () => {
     const last = discoveryRequest({ files: ["a.log", "b.log"], weights: ["/x=2"] });
     saveRequest(PROJECT, last);
     answer(call, { discovery: discoveryView(), ui_ready: {} });
-    const { rerender } = render(<Discovery project={null} recorderAvailable={false} />);
+    const { rerender } = render(<Discovery project={null} recorderAvailable={false} recorderProblem={null} />);
     expect((screen.getByTestId("discovery-files") as HTMLTextAreaElement).value).toBe("");
-    rerender(<Discovery project={PROJECT} recorderAvailable={false} />);
+    rerender(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={null} />);
     await waitFor(() => expect((screen.getByTestId("discovery-files") as HTMLTextAreaElement).value).toBe("a.log\nb.log"));
     expect((screen.getByTestId("discovery-weights") as HTMLTextAreaElement).value).toBe("/x=2");
     await screen.findAllByTestId("candidate");
@@ -83,9 +86,9 @@ describe("the request", () => {
   it("keeps what was typed before the project was known over the saved request", async () => {
     saveRequest(PROJECT, discoveryRequest({ files: ["old.log"] }));
     answer(call, { discovery: discoveryView(), ui_ready: {} });
-    const { rerender } = render(<Discovery project={null} recorderAvailable={false} />);
+    const { rerender } = render(<Discovery project={null} recorderAvailable={false} recorderProblem={null} />);
     type(screen.getByTestId("discovery-files"), "new.log");
-    rerender(<Discovery project={PROJECT} recorderAvailable={false} />);
+    rerender(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={null} />);
     await waitFor(() => expect(screen.getByText("Point discovery at what users did")).toBeTruthy());
     expect((screen.getByTestId("discovery-files") as HTMLTextAreaElement).value).toBe("new.log");
     expect(requests(call, "discovery")).toEqual([]);
@@ -98,7 +101,7 @@ describe("the request", () => {
       },
       ui_ready: {},
     });
-    render(<Discovery project={PROJECT} recorderAvailable={false} />);
+    render(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={null} />);
     fireEvent.click(screen.getByTestId("discovery-run"));
     expect((await screen.findByTestId("discovery-error")).textContent).toMatch(/^files: give the files to read/);
     expect(requests(call, "discovery")).toEqual([]);
@@ -212,16 +215,8 @@ describe("deciding", () => {
   });
 
   it("accepts with the adjusted target and threshold, on the request the view used, and shows the files", async () => {
-    answer(call, {
-      discovery: discoveryView(),
-      discovery_decide: {
-        candidate: CHECKOUT_ID,
-        decision: "accepted",
-        files: ["slos/discovered-checkout-3f2a1b.yaml", "journeys/discovered/checkout-3f2a1b.yaml"],
-      },
-      ui_ready: {},
-    });
-    await discover();
+    answer(call, { discovery: discoveryView(), discovery_decide: checkoutAccepted(), ui_ready: {} });
+    await discover("logs/access.log", "no display to show the browser on (DISPLAY is unset)");
     // An edit not yet run does not change the inputs the candidate came from.
     type(screen.getByTestId("discovery-files"), "other.log");
     type(screen.getByTestId("candidate-target"), "99.5");
@@ -241,10 +236,15 @@ describe("deciding", () => {
         threshold_ms: 750,
       } satisfies DiscoveryDecision,
     ]);
+    // No browser here: nothing started, the reason, and the command to record elsewhere.
+    expect(stream).not.toHaveBeenCalled();
     expect(screen.getByTestId("decision-next").textContent).toContain(
-      "Recording is not built yet, so the skeleton's selectors are to be filled in by hand",
+      "The recorder cannot open a browser here: no display to show the browser on (DISPLAY is unset).",
     );
-    expect(screen.getByTestId("decision-next").textContent).toContain("journeys/discovered/checkout-3f2a1b.yaml");
+    expect(screen.getByTestId("decision-cli").textContent).toBe(
+      "sightline record --url http://shop.test/ --out journeys/discovered/checkout-3f2a1b.yaml --name checkout-3f2a1b --force",
+    );
+    expect(screen.queryByTestId("decision-record")).toBeNull();
     const first = screen.getAllByTestId("candidate")[0]!;
     expect(within(first).getByTestId("candidate-decision").dataset.decision).toBe("accepted");
     expect((screen.getByTestId("candidate-accept") as HTMLButtonElement).disabled).toBe(true);

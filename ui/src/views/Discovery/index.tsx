@@ -20,7 +20,15 @@ import { Summary } from "./Summary";
  * directory; null until the engine has said which), unless typing started
  * first.
  */
-export function Discovery({ project, recorderAvailable }: { project: string | null; recorderAvailable: boolean }) {
+export function Discovery({
+  project,
+  recorderAvailable,
+  recorderProblem,
+}: {
+  project: string | null;
+  recorderAvailable: boolean;
+  recorderProblem: string | null;
+}) {
   const [form, setForm] = useState<FormState>(emptyForm);
   const [problem, setProblem] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
@@ -141,6 +149,7 @@ export function Discovery({ project, recorderAvailable }: { project: string | nu
                   request={shown.request}
                   made={made[current.id]}
                   recorderAvailable={recorderAvailable}
+                  recorderProblem={recorderProblem}
                   onDecided={onDecided}
                 />
               )}

@@ -1,10 +1,11 @@
 import { ErrorState, Loading } from "../../components/States";
 import { useCommand } from "../../data/useCommand";
+import { journeyDraft, type RecordDraft } from "./RecordPanel";
 import { ReplayPanel } from "./ReplayPanel";
 import { RunList } from "./RunList";
 
-/** One journey: its steps, Replay now with live progress, and its runs. */
-export function JourneyPane({ name, recorderAvailable }: { name: string; recorderAvailable: boolean }) {
+/** One journey: its steps, Replay now with live progress, Record (a new version of it), and its runs. */
+export function JourneyPane({ name, onRecord }: { name: string; onRecord: (draft: RecordDraft) => void }) {
   const detail = useCommand("journey_detail", { name }, { refreshOn: ["project"] });
   if (detail.state === "loading") return <Loading what={`journey ${name}`} />;
   if (detail.state === "error") {
@@ -33,7 +34,7 @@ export function JourneyPane({ name, recorderAvailable }: { name: string; recorde
             <p class="muted small">Needs secrets: {j.secrets.join(", ")} (set them in Settings).</p>
           )}
         </section>
-        <ReplayPanel journey={j} recorderAvailable={recorderAvailable} />
+        <ReplayPanel journey={j} onRecord={() => onRecord(journeyDraft(j))} />
       </div>
       <RunList journey={j.name} />
     </section>

@@ -6,11 +6,11 @@ import type { JourneyDetail } from "../../ipc";
 import { href } from "../../router";
 
 /**
- * Record (not available yet, and saying so) and Replay now, headless or
- * headed, from the journey's own base URL or a project region, with each
- * step appearing as it runs.
+ * Replay now, headless or headed, from the journey's own base URL or a
+ * project region, with each step appearing as it runs; and Record, which
+ * opens the Record panel on a new version of this journey.
  */
-export function ReplayPanel({ journey, recorderAvailable }: { journey: JourneyDetail; recorderAvailable: boolean }) {
+export function ReplayPanel({ journey, onRecord }: { journey: JourneyDetail; onRecord: () => void }) {
   const replay = useReplay();
   const [region, setRegion] = useState<string>("");
   const [headed, setHeaded] = useState(false);
@@ -58,23 +58,13 @@ export function ReplayPanel({ journey, recorderAvailable }: { journey: JourneyDe
         </button>
         <button
           type="button"
-          disabled={!recorderAvailable}
-          aria-disabled={!recorderAvailable}
-          title={
-            recorderAvailable
-              ? "Record a new version of this journey in Chromium"
-              : "The recorder is not available yet in this build. Record in Chrome DevTools Recorder and import with `sightline journey import`."
-          }
+          data-testid="record-open"
+          title="Record a new version of this journey in Chromium"
+          onClick={onRecord}
         >
           Record
         </button>
       </form>
-      {!recorderAvailable && (
-        <p class="muted small">
-          Recording is not built yet: record in Chrome DevTools Recorder and run{" "}
-          <code>sightline journey import recording.json</code>.
-        </p>
-      )}
       {journey.project_problem && <p class="problem">{journey.project_problem}</p>}
       {mine && <LiveSteps state={mine} />}
     </section>

@@ -1,0 +1,1 @@
+export { recorderWhy, RecordStatus } from "./RecordStatus";
