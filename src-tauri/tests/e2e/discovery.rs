@@ -3,7 +3,7 @@
 //! candidates shown must be the engine's (`sightline_api::discovery` over
 //! the same file); accepting the top one must write its SLO and journey
 //! skeleton into the project, and open the recorder on the skeleton's first
-//! URL. The screenshot is the docs' `discovery.png`
+//! URL (the skeletons' base URL typed in: the demo shop on loopback). The screenshot is the docs' `discovery.png`
 //! (with `SIGHTLINE_BLESS=1`).
 
 use std::path::Path;
@@ -26,6 +26,17 @@ fn discovery_ranks_the_engines_candidates_and_accepting_one_writes_its_slo() {
 }
 
 async fn run(driver: &Path, native: &Path) {
+    let shop = sightline_demo_shop::start(sightline_demo_shop::ShopConfig {
+        regions: vec!["eu-west-1".into()],
+        ..Default::default()
+    })
+    .await
+    .expect("demo shop");
+    let origin = shop
+        .frontend_url("eu-west-1")
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let g = sightline_paths::simulate::generate(&sightline_paths::simulate::Mix {
@@ -68,6 +79,14 @@ async fn run(driver: &Path, native: &Path) {
         .wait_for("[data-testid=discovery-files]", Duration::from_secs(60))
         .await;
     s.type_into(&files, LOG).await;
+    // The skeletons start at a real site, so the recorder opened on accept
+    // loads its first page (the shop answers every path, 404 or not).
+    s.js("document.querySelector('.discovery-form details, details').open = true; return true")
+        .await;
+    let base = s
+        .wait_for("[data-testid=discovery-base-url]", Duration::from_secs(5))
+        .await;
+    s.type_into(&base, &origin).await;
     let go = s
         .wait_for("[data-testid=discovery-run]", Duration::from_secs(5))
         .await;
@@ -114,40 +133,42 @@ async fn run(driver: &Path, native: &Path) {
         loaded[0].config.definition.filter.journey, top.name,
         "the accepted SLO watches the skeleton's journey"
     );
-    // Accepting opened the recorder on the skeleton's first URL. Nothing
-    // listens on the skeleton's default base URL here, so the browser either
-    // shows Chromium's error page (recording) or the start names the URL.
+    // Accepting opened the recorder on the skeleton's first URL, in a
+    // Chromium window on the Xvfb display; stopping it records over the
+    // skeleton.
     let status = "const e = document.querySelector('[data-testid=record-status]'); \
                   return e ? [e.dataset.phase, e.textContent] : null";
     let t0 = std::time::Instant::now();
-    let (phase, words) = loop {
+    loop {
         let v = s.js(status).await;
-        if let Some(p) = v[0].as_str().filter(|p| *p != "starting") {
-            break (p.to_owned(), v[1].as_str().unwrap_or_default().to_owned());
+        match v[0].as_str() {
+            Some("recording") => break,
+            Some("failed") => panic!("the recorder did not start: {v}"),
+            _ => {}
         }
         assert!(
             t0.elapsed() < Duration::from_secs(60),
             "the recorder never started: {v}"
         );
         tokio::time::sleep(Duration::from_millis(250)).await;
-    };
-    eprintln!("recorder after accept: {phase}: {words}");
-    match phase.as_str() {
-        "recording" => {
-            let stop = s
-                .wait_for("[data-testid=record-stop]", Duration::from_secs(5))
-                .await;
-            s.click(&stop).await;
-            s.wait_for("[data-testid=record-saved]", Duration::from_secs(60))
-                .await;
-            let recorded = sightline_journeys::load(&root.join(&journey)).unwrap();
-            assert_eq!(
-                recorded.journey.name, top.name,
-                "recorded over the skeleton"
-            );
-        }
-        "failed" => assert!(words.contains("127.0.0.1:8080"), "{words}"),
-        other => panic!("{other}: {words}"),
     }
+    let stop = s
+        .wait_for("[data-testid=record-stop]", Duration::from_secs(5))
+        .await;
+    s.click(&stop).await;
+    s.wait_for("[data-testid=record-saved]", Duration::from_secs(60))
+        .await;
+    let recorded = sightline_journeys::load(&root.join(&journey)).unwrap();
+    assert_eq!(
+        recorded.journey.name, top.name,
+        "recorded over the skeleton"
+    );
+    assert_eq!(recorded.journey.base_url.as_deref(), Some(origin.as_str()));
+    assert!(
+        recorded.journey.tags.contains(&"discovered".to_owned()),
+        "the skeleton's tags are kept: {:?}",
+        recorded.journey.tags
+    );
     app.session.end().await;
+    drop(shop);
 }

@@ -117,6 +117,107 @@ describe("the request", () => {
   });
 });
 
+describe("more options", () => {
+  const more = () => screen.getByTestId("discovery-more") as HTMLDetailsElement;
+
+  it("sends the base URL, the session gap and the field map as typed, and remembers them", async () => {
+    answer(call, { discovery: discoveryView(), ui_ready: {} });
+    render(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={null} />);
+    // Shut until used, every field in it enabled whatever the format.
+    expect(more().open).toBe(false);
+    expect(within(more()).getByText("More options")).toBeTruthy();
+    expect((screen.getByTestId("discovery-fields") as HTMLTextAreaElement).disabled).toBe(false);
+    expect(screen.getByTestId("discovery-fields-hint").textContent).toMatch(/only for nginx JSON logs/i);
+    type(screen.getByTestId("discovery-files"), "logs/access.json");
+    choose(screen.getByTestId("discovery-format"), "nginx-json");
+    type(screen.getByTestId("discovery-base-url"), "  https://shop.example.com  ");
+    type(screen.getByTestId("discovery-gap"), " 45 ");
+    type(screen.getByTestId("discovery-fields"), "path=request_path\n\n duration_s=upstream_time,request_time \n");
+    fireEvent.click(screen.getByTestId("discovery-run"));
+    await screen.findAllByTestId("candidate");
+    const sent = discoveryRequest({
+      files: ["logs/access.json"],
+      format: "nginx-json",
+      base_url: "https://shop.example.com",
+      gap_minutes: 45,
+      fields: ["path=request_path", "duration_s=upstream_time,request_time"],
+    });
+    expect(requests(call, "discovery")).toEqual([sent]);
+    expect(loadRequest(PROJECT)).toEqual(sent);
+  });
+
+  it("reopens on them, shown open", async () => {
+    const last = discoveryRequest({ base_url: "http://shop.test:3000", gap_minutes: 10, fields: ["time=ts", "user=uid"] });
+    saveRequest(PROJECT, last);
+    answer(call, { discovery: discoveryView(), ui_ready: {} });
+    render(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={null} />);
+    await waitFor(() => expect((screen.getByTestId("discovery-base-url") as HTMLInputElement).value).toBe("http://shop.test:3000"));
+    expect((screen.getByTestId("discovery-gap") as HTMLInputElement).value).toBe("10");
+    expect((screen.getByTestId("discovery-fields") as HTMLTextAreaElement).value).toBe("time=ts\nuser=uid");
+    await waitFor(() => expect(more().open).toBe(true));
+    await screen.findAllByTestId("candidate");
+    expect(requests(call, "discovery")).toEqual([last]);
+  });
+
+  it("sends the engine's defaults when they are left blank", async () => {
+    answer(call, { discovery: discoveryView(), ui_ready: {} });
+    render(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={null} />);
+    type(screen.getByTestId("discovery-files"), "logs/access.log");
+    type(screen.getByTestId("discovery-base-url"), "   ");
+    type(screen.getByTestId("discovery-gap"), " ");
+    type(screen.getByTestId("discovery-fields"), "\n  \n");
+    fireEvent.click(screen.getByTestId("discovery-run"));
+    await screen.findAllByTestId("candidate");
+    const [sent] = requests(call, "discovery") as DiscoveryRequest[];
+    expect(sent).toEqual(discoveryRequest());
+    expect(sent?.base_url).toBeNull();
+    expect(sent?.gap_minutes).toBeNull();
+    expect(sent?.fields).toEqual([]);
+  });
+
+  it.each([
+    ["discovery-base-url", "shop.example.com", /^base_url: "shop\.example\.com" is not an http\(s\) URL/],
+    ["discovery-base-url", "ftp://files.example.com", /^base_url: "ftp:\/\/files\.example\.com" is not an http\(s\) URL/],
+    ["discovery-gap", "0", /^gap_minutes: "0" is not a whole number of minutes, 1 or more/],
+    ["discovery-gap", "1.5", /^gap_minutes: "1\.5" is not a whole number/],
+    ["discovery-gap", "-30", /^gap_minutes: "-30" is not a whole number/],
+    ["discovery-fields", "path", /^fields: "path" is not FIELD=KEY\[,KEY\.\.\.\] with FIELD one of time, method, path/],
+    ["discovery-fields", "uri=request_uri", /^fields: "uri=request_uri" is not FIELD=KEY/],
+    ["discovery-fields", "path=", /^fields: "path=" is not FIELD=KEY/],
+  ])("refuses %s %j, says why next to it and sends nothing", async (testid, value, message) => {
+    answer(call, { discovery: discoveryView(), ui_ready: {} });
+    render(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={null} />);
+    type(screen.getByTestId("discovery-files"), "logs/access.log");
+    const field = screen.getByTestId(testid) as HTMLInputElement;
+    type(field, value);
+    fireEvent.click(screen.getByTestId("discovery-run"));
+    const error = await screen.findByTestId("discovery-error");
+    expect(error.textContent).toMatch(message);
+    expect(requests(call, "discovery")).toEqual([]);
+    expect(loadRequest(PROJECT)).toBeNull();
+    // The field is marked and points at the message; what was typed stays.
+    expect(field.getAttribute("aria-invalid")).toBe("true");
+    expect(field.getAttribute("aria-describedby")?.split(" ")).toContain(error.id);
+    expect(field.value).toBe(value);
+    expect(more().open).toBe(true);
+  });
+
+  it("opens on the engine's refusal of a field map, and marks it", async () => {
+    answer(call, {
+      discovery: () => {
+        throw new CallError("invalid_request", '--field "path": expected FIELD=KEY[,KEY...]');
+      },
+      ui_ready: {},
+    });
+    render(<Discovery project={PROJECT} recorderAvailable={false} recorderProblem={null} />);
+    type(screen.getByTestId("discovery-files"), "logs/access.log");
+    fireEvent.click(screen.getByTestId("discovery-run"));
+    await waitFor(() => expect(screen.getByTestId("discovery-error").textContent).toContain('--field "path"'));
+    expect(screen.getByTestId("discovery-fields").getAttribute("aria-invalid")).toBe("true");
+    expect(more().open).toBe(true);
+  });
+});
+
 describe("the results", () => {
   it("reports each input, the sessions, and the top paths as an acyclic Sankey", async () => {
     answer(call, { discovery: discoveryView(), ui_ready: {} });

@@ -1,8 +1,15 @@
 // What to discover from: files (one a line), their format, the spans in the
-// store, business weights, and whether to list rejected candidates. The form
-// is never cleared by a failure: the message says which field to fix.
+// store, business weights, and whether to list rejected candidates; under
+// "More options", where the skeletons start, the session gap and the JSON
+// field map. The form is never cleared by a failure: the message says which
+// field to fix.
+import { useLayoutEffect, useState } from "preact/hooks";
+
 import type { LogFormat } from "../../ipc";
-import { fieldOf, FORMATS, type FormState } from "./form";
+import { DEFAULT_BASE_URL, DEFAULT_GAP_MINUTES, type Field, fieldOf, FORMATS, type FormState, hasMoreOptions, JSON_FIELDS } from "./form";
+
+/** The fields under "More options": a message about one opens them. */
+const MORE: readonly Field[] = ["base_url", "gap_minutes", "fields"];
 
 export function RequestForm({
   form,
@@ -24,7 +31,18 @@ export function RequestForm({
 }) {
   const set = <K extends keyof FormState>(k: K, v: FormState[K]) => onChange((f) => ({ ...f, [k]: v }));
   const bad = fieldOf(error);
-  const invalid = (f: ReturnType<typeof fieldOf>) => (bad !== null && bad === f) || undefined;
+  const invalid = (f: Field) => (bad !== null && bad === f) || undefined;
+  // Its hint, and the message under the form when it is about it.
+  const describedBy = (f: Field) => `discovery-${f}-hint${invalid(f) ? " discovery-error" : ""}`;
+  // Shut until used; opened by values set (a reopened request) or a message about them.
+  const moreSet = hasMoreOptions(form);
+  const [more, setMore] = useState(moreSet);
+  useLayoutEffect(() => {
+    if (moreSet) setMore(true);
+  }, [moreSet]);
+  useLayoutEffect(() => {
+    if (bad !== null && MORE.includes(bad)) setMore(true);
+  }, [error]);
   return (
     <form
       class="discovery-form"
@@ -102,6 +120,75 @@ export function RequestForm({
           onInput={(e) => set("weights", e.currentTarget.value)}
         />
       </label>
+      <details
+        class="discovery-more"
+        data-testid="discovery-more"
+        open={more}
+        onToggle={(e) => setMore(e.currentTarget.open)}
+      >
+        <summary>More options</summary>
+        <div class="discovery-more-fields">
+          <div class="discovery-base-url">
+            <label>
+              Skeletons start at (base URL)
+              <input
+                data-testid="discovery-base-url"
+                inputMode="url"
+                value={form.baseUrl}
+                placeholder={DEFAULT_BASE_URL}
+                spellcheck={false}
+                autoComplete="off"
+                aria-invalid={invalid("base_url")}
+                aria-describedby={describedBy("base_url")}
+                onInput={(e) => set("baseUrl", e.currentTarget.value)}
+              />
+            </label>
+            <span id="discovery-base_url-hint" class="muted">
+              Accepting a candidate opens the recorder here, on its first page: point it at the real site. Blank:{" "}
+              <code>{DEFAULT_BASE_URL}</code>.
+            </span>
+          </div>
+          <div class="discovery-gap">
+            <label>
+              Session gap (minutes)
+              <input
+                data-testid="discovery-gap"
+                inputMode="numeric"
+                size={5}
+                value={form.gapMinutes}
+                placeholder={String(DEFAULT_GAP_MINUTES)}
+                aria-invalid={invalid("gap_minutes")}
+                aria-describedby={describedBy("gap_minutes")}
+                onInput={(e) => set("gapMinutes", e.currentTarget.value)}
+              />
+            </label>
+            <span id="discovery-gap_minutes-hint" class="muted">
+              Idle this long ends a session. Blank: {DEFAULT_GAP_MINUTES}.
+            </span>
+          </div>
+          <div class="discovery-fields">
+            <label>
+              <span>
+                JSON field map, one <code>FIELD=KEY</code> a line (<code>FIELD=KEY,KEY</code> tries each in turn)
+              </span>
+              <textarea
+                data-testid="discovery-fields"
+                rows={2}
+                value={form.fields}
+                placeholder={"path=request_path\nduration_s=upstream_time,request_time"}
+                spellcheck={false}
+                aria-invalid={invalid("fields")}
+                aria-describedby={describedBy("fields")}
+                onInput={(e) => set("fields", e.currentTarget.value)}
+              />
+            </label>
+            <span id="discovery-fields-hint" class="muted" data-testid="discovery-fields-hint">
+              Only for nginx JSON logs (that format, or auto when a file is one), when their keys have other names.
+              Fields: {JSON_FIELDS.join(", ")}.
+            </span>
+          </div>
+        </div>
+      </details>
       <div class="discovery-run">
         <label class="check">
           <input
@@ -118,7 +205,7 @@ export function RequestForm({
         </button>
       </div>
       {error && (
-        <p class="problem discovery-error" role="alert" data-testid="discovery-error">
+        <p id="discovery-error" class="problem discovery-error" role="alert" data-testid="discovery-error">
           {error}
         </p>
       )}

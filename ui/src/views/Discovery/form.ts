@@ -14,6 +14,12 @@ export interface FormState {
   storeHours: string;
   /** One `STEP=WEIGHT` a line. */
   weights: string;
+  /** Where the journey skeletons start; blank: the engine's default ({@link DEFAULT_BASE_URL}). */
+  baseUrl: string;
+  /** The idle gap that ends a session, minutes; blank: {@link DEFAULT_GAP_MINUTES}. */
+  gapMinutes: string;
+  /** One `FIELD=KEY[,KEY...]` a line: which JSON keys hold what (nginx JSON logs). */
+  fields: string;
   includeRejected: boolean;
 }
 
@@ -31,6 +37,26 @@ export const FORMATS: readonly { value: LogFormat; label: string }[] = [
 /** The hours offered when the store is first ticked. */
 const DEFAULT_HOURS = 24;
 
+/** Where the engine starts the skeletons when no base URL is sent (`DEFAULT_BASE_URL`). */
+export const DEFAULT_BASE_URL = "http://127.0.0.1:8080";
+
+/** The engine's session gap when none is sent, minutes. */
+export const DEFAULT_GAP_MINUTES = 30;
+
+/** The request fields a JSON field map can name, the engine's (`FieldMap::set`). */
+export const JSON_FIELDS: readonly string[] = [
+  "time",
+  "method",
+  "path",
+  "request",
+  "status",
+  "duration_s",
+  "client",
+  "user_agent",
+  "session",
+  "user",
+];
+
 export function emptyForm(): FormState {
   return {
     files: "",
@@ -38,6 +64,9 @@ export function emptyForm(): FormState {
     readStore: false,
     storeHours: String(DEFAULT_HOURS),
     weights: "",
+    baseUrl: "",
+    gapMinutes: "",
+    fields: "",
     includeRejected: false,
   };
 }
@@ -72,18 +101,65 @@ export function requestOf(form: FormState): { request: DiscoveryRequest } | { pr
   if (bad !== undefined) {
     return { problem: `weights: ${JSON.stringify(bad)} is not STEP=WEIGHT with a weight over 0, e.g. POST /checkout=3` };
   }
+  const baseUrl = form.baseUrl.trim();
+  if (baseUrl !== "" && !httpUrl(baseUrl)) {
+    return {
+      problem: `base_url: ${JSON.stringify(baseUrl)} is not an http(s) URL, e.g. https://shop.example.com (blank: ${DEFAULT_BASE_URL})`,
+    };
+  }
+  const gapText = form.gapMinutes.trim();
+  let gap: number | null = null;
+  if (gapText !== "") {
+    const g = Number(gapText);
+    if (!/^[0-9]+$/.test(gapText) || !Number.isSafeInteger(g) || g < 1 || g > 0xffff_ffff) {
+      return {
+        problem: `gap_minutes: ${JSON.stringify(gapText)} is not a whole number of minutes, 1 or more (blank: ${DEFAULT_GAP_MINUTES})`,
+      };
+    }
+    gap = g;
+  }
+  const fields = lines(form.fields);
+  const badField = fields.find((f) => !fieldLooksRight(f));
+  if (badField !== undefined) {
+    return {
+      problem: `fields: ${JSON.stringify(badField)} is not FIELD=KEY[,KEY...] with FIELD one of ${JSON_FIELDS.join(", ")}, e.g. path=request_uri`,
+    };
+  }
   return {
     request: {
       files,
       format: form.format,
       store_hours: storeHours,
       weights,
-      fields: [],
-      gap_minutes: null,
-      base_url: null,
+      fields,
+      gap_minutes: gap,
+      base_url: baseUrl === "" ? null : baseUrl,
       include_rejected: form.includeRejected,
     },
   };
+}
+
+/** An absolute http or https URL with a host (what a browser can open). */
+function httpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** The engine's own rule (`FieldMap::set`): a known field, `=`, keys; here at least one key that is not blank. */
+function fieldLooksRight(spec: string): boolean {
+  const eq = spec.indexOf("=");
+  if (eq < 0) return false;
+  return (
+    JSON_FIELDS.includes(spec.slice(0, eq).trim()) &&
+    spec
+      .slice(eq + 1)
+      .split(",")
+      .some((k) => k.trim().length > 0)
+  );
 }
 
 /** The engine's own rule (`parse_weight`): a step, `=`, a finite weight over 0. */
@@ -102,17 +178,31 @@ export function formOf(req: DiscoveryRequest): FormState {
     readStore: req.store_hours !== null,
     storeHours: String(req.store_hours ?? DEFAULT_HOURS),
     weights: req.weights.join("\n"),
+    baseUrl: req.base_url ?? "",
+    gapMinutes: req.gap_minutes === null ? "" : String(req.gap_minutes),
+    fields: req.fields.join("\n"),
     includeRejected: req.include_rejected,
   };
 }
 
-/** Which request field a message is about: `files`, `store_hours`, `weights` or null. */
-export function fieldOf(message: string | null): "files" | "store_hours" | "weights" | null {
+/** Whether `form` sets any of the "More options" (so they are shown open). */
+export function hasMoreOptions(form: FormState): boolean {
+  return form.baseUrl.trim() !== "" || form.gapMinutes.trim() !== "" || form.fields.trim() !== "";
+}
+
+/** A request field a message can be about. */
+export type Field = "files" | "store_hours" | "weights" | "base_url" | "gap_minutes" | "fields";
+
+/** Which request field a message is about, or null. */
+export function fieldOf(message: string | null): Field | null {
   if (!message) return null;
   if (/^files:/.test(message)) return "files";
   if (/^store_hours:/.test(message)) return "store_hours";
-  // The engine words a bad weight as the CLI's flag.
+  // The engine words a bad weight or field map as the CLI's flags.
   if (/^(weights:|--weight )/.test(message)) return "weights";
+  if (/^base_url:/.test(message)) return "base_url";
+  if (/^gap_minutes:/.test(message)) return "gap_minutes";
+  if (/^(fields:|--field )/.test(message)) return "fields";
   return null;
 }
 

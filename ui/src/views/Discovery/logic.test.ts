@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { readPalette } from "../../components/EChart";
 import { checkout, discoveryRequest, product, search } from "../../test/discovery";
 import { latencyOption, nodeName, sankeyGraph, sankeyOption } from "./charts";
-import { emptyForm, fieldOf, formOf, loadRequest, requestOf, saveRequest, storageKey } from "./form";
+import { emptyForm, fieldOf, formOf, hasMoreOptions, loadRequest, requestOf, saveRequest, storageKey } from "./form";
 import { budgetSpent, percentText, preview, proposedTarget, targetOf, thresholdOf } from "./preview";
 import { scoreBreakdown } from "./score";
 
@@ -52,8 +52,65 @@ describe("the request a form makes", () => {
     expect(fieldOf("the store is locked")).toBeNull();
   });
 
+  it("reads the base URL, the session gap and the field map, blank for the engine's defaults", () => {
+    const r = requestOf({
+      ...emptyForm(),
+      files: "a.log",
+      baseUrl: " http://127.0.0.1:3000/shop ",
+      gapMinutes: " 15 ",
+      fields: " path = request_path \n\nstatus=code, status\r\n",
+    });
+    expect(r).toEqual({
+      request: discoveryRequest({
+        files: ["a.log"],
+        base_url: "http://127.0.0.1:3000/shop",
+        gap_minutes: 15,
+        fields: ["path = request_path", "status=code, status"],
+      }),
+    });
+    expect(requestOf({ ...emptyForm(), files: "a.log", baseUrl: "  ", gapMinutes: " ", fields: "\n" })).toEqual({
+      request: discoveryRequest({ files: ["a.log"] }),
+    });
+    expect(hasMoreOptions(emptyForm())).toBe(false);
+    expect(hasMoreOptions({ ...emptyForm(), gapMinutes: "5" })).toBe(true);
+  });
+
+  it("refuses a base URL that is not http(s), a gap that is not whole minutes, a field map it cannot read", () => {
+    const problem = (f: Partial<ReturnType<typeof emptyForm>>) => {
+      const r = requestOf({ ...emptyForm(), files: "a.log", ...f });
+      return "problem" in r ? r.problem : null;
+    };
+    expect(problem({ baseUrl: "https://shop.example.com" })).toBeNull();
+    expect(problem({ baseUrl: "HTTP://Shop.Example.com:8443/" })).toBeNull();
+    for (const bad of ["shop.example.com", "/shop", "ftp://x.example", "javascript:alert(1)", "http://", "http://a b"]) {
+      expect(problem({ baseUrl: bad })).toMatch(/^base_url: .* is not an http\(s\) URL/);
+    }
+    expect(problem({ gapMinutes: "1" })).toBeNull();
+    for (const bad of ["0", "-5", "1.5", "1e3", "thirty", "4294967296"]) {
+      expect(problem({ gapMinutes: bad })).toMatch(/^gap_minutes: .* is not a whole number of minutes, 1 or more/);
+    }
+    expect(problem({ fields: "session=sid,session_id\nuser_agent=ua" })).toBeNull();
+    for (const bad of ["path", "=uri", "uri=request_uri", "path=", "path= , "]) {
+      expect(problem({ fields: bad })).toMatch(/^fields: .* is not FIELD=KEY\[,KEY\.\.\.\]/);
+    }
+    expect(fieldOf('base_url: "x" is not an http(s) URL')).toBe("base_url");
+    expect(fieldOf('gap_minutes: "0" is not ...')).toBe("gap_minutes");
+    expect(fieldOf('fields: "x" is not ...')).toBe("fields");
+    // The engine words a bad field map as the CLI's flag.
+    expect(fieldOf('--field "uri": not one of time, ...')).toBe("fields");
+    expect(fieldOf("files: /p/a.log is not a file")).toBe("files");
+  });
+
   it("round-trips through the form and localStorage, and ignores what is not a request", () => {
-    const req = discoveryRequest({ files: ["a.log", "b.har"], format: "har", store_hours: 12, weights: ["/x=2"] });
+    const req = discoveryRequest({
+      files: ["a.log", "b.har"],
+      format: "har",
+      store_hours: 12,
+      weights: ["/x=2"],
+      base_url: "https://shop.example.com",
+      gap_minutes: 20,
+      fields: ["path=request_path", "time=ts,time"],
+    });
     const back = requestOf(formOf(req));
     expect(back).toEqual({ request: req });
     const key = storageKey("/p");
@@ -63,6 +120,10 @@ describe("the request a form makes", () => {
     expect(loadRequest("/p")).toEqual(req);
     expect(loadRequest("/q")).toBeNull();
     localStorage.setItem(key, JSON.stringify({ ...req, format: "xml" }));
+    expect(loadRequest("/p")).toBeNull();
+    localStorage.setItem(key, JSON.stringify({ ...req, gap_minutes: "20" }));
+    expect(loadRequest("/p")).toBeNull();
+    localStorage.setItem(key, JSON.stringify({ ...req, fields: "path=request_path" }));
     expect(loadRequest("/p")).toBeNull();
     localStorage.setItem(key, "{not json");
     expect(loadRequest("/p")).toBeNull();
