@@ -23,10 +23,29 @@ export interface EChartProps {
   group?: string;
   /** What the chart shows, for screen readers. */
   label: string;
-  /** `canvas` in the app; `svg` where no canvas exists (component tests). */
+  /** `canvas` in the app; `svg` where no 2D canvas exists (component tests). */
   renderer?: "canvas" | "svg";
   /** Extra attributes for tests and styling. */
   testId?: string;
+}
+
+let canvas2d: boolean | null = null;
+
+/**
+ * Whether this document can draw on a 2D canvas. happy-dom (the component
+ * tests) cannot, and a canvas chart that loads late in such a test would
+ * throw from inside ECharts' painter, so there it is not drawn at all (tests
+ * that look at a chart ask for the SVG renderer).
+ */
+function canvasWorks(): boolean {
+  canvas2d ??= (() => {
+    try {
+      return document.createElement("canvas").getContext("2d") !== null;
+    } catch {
+      return false;
+    }
+  })();
+  return canvas2d;
 }
 
 /**
@@ -48,6 +67,7 @@ function EChartInner({ option, height, group, label, renderer = "canvas", testId
     loadECharts().then(
       (echarts) => {
         if (!alive || !el.current) return;
+        if (renderer === "canvas" && !canvasWorks()) return;
         const width = el.current.clientWidth || 600;
         const instance = echarts.init(el.current, null, { renderer, height, width });
         chart.current = instance;
