@@ -26,17 +26,7 @@ fn discovery_ranks_the_engines_candidates_and_accepting_one_writes_its_slo() {
 }
 
 async fn run(driver: &Path, native: &Path) {
-    let shop = sightline_demo_shop::start(sightline_demo_shop::ShopConfig {
-        regions: vec!["eu-west-1".into()],
-        ..Default::default()
-    })
-    .await
-    .expect("demo shop");
-    let origin = shop
-        .frontend_url("eu-west-1")
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
+    let (shop, origin) = crate::demo_shop().await;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     let g = sightline_paths::simulate::generate(&sightline_paths::simulate::Mix {

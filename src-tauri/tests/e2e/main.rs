@@ -244,6 +244,23 @@ async fn open_app_with_env(
     }
 }
 
+/// The demo shop on loopback with one region, and that region's address
+/// (no trailing slash).
+async fn demo_shop() -> (sightline_demo_shop::ShopHandle, String) {
+    let shop = sightline_demo_shop::start(sightline_demo_shop::ShopConfig {
+        regions: vec!["eu-west-1".into()],
+        ..Default::default()
+    })
+    .await
+    .expect("demo shop");
+    let origin = shop
+        .frontend_url("eu-west-1")
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    (shop, origin)
+}
+
 /// With `SIGHTLINE_BLESS=1`, copies a screenshot over `docs/images/<name>`.
 fn bless(shot: &Path, name: &str) {
     if std::env::var("SIGHTLINE_BLESS").is_ok_and(|v| v == "1") {
@@ -265,13 +282,7 @@ fn every_view_in_the_real_window_shows_the_engines_numbers() {
 }
 
 async fn run(driver: &Path, native: &Path) {
-    let shop = sightline_demo_shop::start(sightline_demo_shop::ShopConfig {
-        regions: vec!["eu-west-1".into()],
-        ..Default::default()
-    })
-    .await
-    .expect("demo shop");
-    let shop_url = shop.frontend_url("eu-west-1").unwrap().to_owned();
+    let (shop, shop_url) = demo_shop().await;
     let demo = std::fs::read_to_string(
         Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
             .join("../journeys/demo/browse-search.yaml"),

@@ -58,17 +58,7 @@ async fn recorded_tab(devtools: &str, origin: &str) -> (Browser, Page) {
 }
 
 async fn run(driver: &Path, native: &Path) {
-    let shop = sightline_demo_shop::start(sightline_demo_shop::ShopConfig {
-        regions: vec!["eu-west-1".into()],
-        ..Default::default()
-    })
-    .await
-    .expect("demo shop");
-    let origin = shop
-        .frontend_url("eu-west-1")
-        .unwrap()
-        .trim_end_matches('/')
-        .to_owned();
+    let (shop, origin) = crate::demo_shop().await;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("journeys")).unwrap();
