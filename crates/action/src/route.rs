@@ -275,13 +275,18 @@ impl NotifyConfig {
                     format!("{u:?} is not an http(s) URL"),
                 ));
             }
-            if let Target::Email { to, .. } = t
-                && to.is_empty()
+            if let Target::Email {
+                to, tls, server, ..
+            } = t
             {
-                return Err(bad(
-                    format!("targets.{name}.email.to"),
-                    "no recipient".into(),
-                ));
+                if to.is_empty() {
+                    return Err(bad(
+                        format!("targets.{name}.email.to"),
+                        "no recipient".into(),
+                    ));
+                }
+                check_tls(tls.as_deref(), server)
+                    .map_err(|e| bad(format!("targets.{name}.email.tls"), e))?;
             }
         }
         c.group_wait_ms().map_err(|e| bad("group_wait".into(), e))?;
@@ -333,6 +338,31 @@ impl NotifyConfig {
             }
         }
         when
+    }
+}
+
+/// `tls` is one of the three modes, and `none` (the password and the alert
+/// in clear) only talks to a relay on this machine.
+pub fn check_tls(tls: Option<&str>, server: &str) -> Result<(), String> {
+    match tls.unwrap_or("starttls") {
+        "starttls" | "tls" => Ok(()),
+        "none" => {
+            let host = server.rsplit_once(':').map_or(server, |(h, _)| h);
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            let loopback = host.eq_ignore_ascii_case("localhost")
+                || host
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if loopback {
+                Ok(())
+            } else {
+                Err(format!(
+                    "none sends the password and the alert in clear, so it is only for a relay \
+                     on this machine (127.0.0.1, ::1 or localhost), not {host:?}; use starttls or tls"
+                ))
+            }
+        }
+        other => Err(format!("{other:?}: use starttls, tls or none")),
     }
 }
 

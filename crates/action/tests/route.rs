@@ -111,7 +111,27 @@ fn mistakes_name_the_field() {
             FILE.replace("\"http://127.0.0.1:9/hook\"", "\"ftp://x\""),
             "targets.audit.webhook.url",
         ),
+        // Plain SMTP sends the password in clear: a loopback relay only.
+        (
+            FILE.replace(
+                "targets:\n",
+                "targets:\n  mail: { email: { server: \"smtp.example.com:25\", tls: none, from: a@example.com, to: [b@example.com] } }\n",
+            ),
+            "targets.mail.email.tls",
+        ),
+        (
+            FILE.replace(
+                "targets:\n",
+                "targets:\n  mail: { email: { server: \"smtp.example.com:587\", tls: ssl, from: a@example.com, to: [b@example.com] } }\n",
+            ),
+            "targets.mail.email.tls",
+        ),
     ];
+    let loopback = FILE.replace(
+        "targets:\n",
+        "targets:\n  mail: { email: { server: \"[::1]:2525\", tls: none, from: a@example.com, to: [b@example.com] } }\n",
+    );
+    NotifyConfig::parse("notify.yaml", &loopback).expect("plain SMTP to a loopback relay is fine");
     for (text, field) in cases {
         let e = NotifyConfig::parse("notify.yaml", &text)
             .unwrap_err()

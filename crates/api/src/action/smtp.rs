@@ -57,6 +57,8 @@ async fn try_send(m: &Mail<'_>) -> Result<(), Attempt> {
         None => (m.server, None),
     };
     let refused = |reason: String| Attempt::Refused { reason };
+    sightline_action::route::check_tls(Some(m.tls), m.server)
+        .map_err(|e| refused(format!("tls {e}")))?;
     let mut builder = match m.tls {
         "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host),
         "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(host)

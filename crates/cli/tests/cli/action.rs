@@ -207,7 +207,7 @@ pub(crate) fn sightline_env(args: &[&str], envs: &[(&str, &str)]) -> Output {
 
 /// Every (key, kind) stored as an alert transition: firings, and
 /// resolutions of those that resolved.
-fn transitions(db: &Path) -> Vec<(String, String)> {
+pub(crate) fn transitions(db: &Path) -> Vec<(String, String)> {
     let store = Store::open(db).unwrap();
     let mut out = Vec::new();
     let rows = sightline_store::queries::alerts::fired_between(store.conn(), 0, i64::MAX).unwrap();

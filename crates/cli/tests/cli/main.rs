@@ -6,6 +6,7 @@ mod attribution;
 mod db;
 mod demo;
 mod discover;
+mod email;
 mod gate;
 mod incident;
 mod journey;
