@@ -10,6 +10,7 @@
 //! runs never freezes the UI. Streams take a Tauri [`Channel`], which needs no
 //! permission beyond the command itself.
 
+use sightline_api::action::gate::ApproveRequest;
 use sightline_api::discovery::{DecisionMade, DiscoveryDecision, DiscoveryRequest, DiscoveryView};
 use sightline_api::investigate::{
     AttributionRequest, AttributionView, IncidentDetail, IncidentList, IncidentPostmortem,
@@ -17,7 +18,7 @@ use sightline_api::investigate::{
 };
 use sightline_api::journeys::{JourneyDetail, JourneyDetailRequest, JourneyList, JourneysRequest};
 use sightline_api::live::{StoreChanged, SubscribeRequest};
-use sightline_api::overview::{Overview, OverviewRequest};
+use sightline_api::overview::{Overview, OverviewRequest, ReleaseApproval};
 use sightline_api::record::{RecordEvent, RecordRequest, RecordStarted, RecordStopRequest};
 use sightline_api::replay::{ReplayEvent, ReplayRequest, ReplayStarted};
 use sightline_api::runs::{RunDetail, RunDetailRequest, RunsPage, RunsPageRequest};
@@ -126,6 +127,15 @@ pub fn settings_save(
     req: SettingsSaveRequest,
 ) -> Result<Settings, IpcError> {
     Ok(sightline_api::settings_save(&ctx, req)?)
+}
+
+/// See [`sightline_api::policy_approve`].
+#[tauri::command(async)]
+pub fn policy_approve(
+    ctx: State<'_, ApiContext>,
+    req: ApproveRequest,
+) -> Result<ReleaseApproval, IpcError> {
+    Ok(sightline_api::policy_approve(&ctx, req)?)
 }
 
 /// See [`sightline_api::secret_set`].

@@ -51,6 +51,7 @@ pub mod settings;
 pub mod slo;
 pub mod slo_editor;
 
+pub use action::gate::policy_approve;
 pub use app_info::{Ack, AppInfo, AppInfoRequest, UiReadyRequest, app_info, ui_ready};
 pub use context::{ApiContext, PROJECT_ENV, system_now_ms};
 pub use discovery::{discovery, discovery_decide};

@@ -11,6 +11,7 @@ use sightline_core::EventKind;
 use sightline_slo::DAY_MS;
 use sightline_store::Store;
 use sightline_store::queries::events;
+use sightline_store::queries::policy::{self as policy_rows, ApprovalRow};
 use ts_rs::TS;
 
 use crate::slo::series::{self, BurnSeries, ChartPoint};
@@ -131,28 +132,74 @@ pub struct PolicyHold {
     /// Since when, Unix ms, when known (the alert's firing time, or the
     /// live loop's stored history).
     pub since_ms: Option<i64>,
+    /// For a rule that requires approval: the releases approved since it
+    /// began to hold (the last day when that is unknown), newest first.
+    pub approvals: Vec<ReleaseApproval>,
+}
+
+/// A release approved to go out while the policy requires approval
+/// (`sightline policy approve`, or the app's Approve form).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ReleaseApproval {
+    /// The release id the gate is asked about.
+    pub release: String,
+    /// Who approved.
+    pub by: String,
+    /// Why.
+    pub reason: String,
+    /// When, Unix ms.
+    pub at_ms: i64,
+}
+
+impl From<ApprovalRow> for ReleaseApproval {
+    fn from(a: ApprovalRow) -> Self {
+        Self {
+            release: a.release,
+            by: a.by,
+            reason: a.reason,
+            at_ms: a.at_ms,
+        }
+    }
 }
 
 /// The rules of the project's policy that hold for `status` at `at_ms`.
 fn policy_holds(
     policy: &sightline_action::policy::Policy,
-    history: &[sightline_store::queries::policy::RuleSpan],
+    history: &[policy_rows::RuleSpan],
+    approvals: &[ApprovalRow],
     status: &StatusJson,
     at_ms: i64,
 ) -> Vec<PolicyHold> {
     let state = crate::action::gate::slo_state(status, None);
     sightline_action::verdict::holding_rules(policy, &state, at_ms)
         .into_iter()
-        .map(|h| PolicyHold {
-            since_ms: h.since_ms.or_else(|| {
+        .map(|h| {
+            let since_ms = h.since_ms.or_else(|| {
                 history
                     .iter()
                     .find(|x| x.slo == status.name && x.rule == h.rule && x.since_ms <= at_ms)
                     .map(|x| x.since_ms)
-            }),
-            effects: h.effects.iter().map(|e| e.as_str().to_owned()).collect(),
-            reason: h.reason,
-            rule: h.rule,
+            });
+            let effects: Vec<String> = h.effects.iter().map(|e| e.as_str().to_owned()).collect();
+            let approvals = if effects.iter().any(|e| e == "require_approval") {
+                let from = since_ms.unwrap_or(at_ms - DAY_MS);
+                approvals
+                    .iter()
+                    .rev()
+                    .filter(|a| a.at_ms >= from && a.at_ms <= at_ms)
+                    .cloned()
+                    .map(ReleaseApproval::from)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            PolicyHold {
+                since_ms,
+                effects,
+                reason: h.reason,
+                rule: h.rule,
+                approvals,
+            }
         })
         .collect()
 }
@@ -181,13 +228,18 @@ pub fn overview(ctx: &ApiContext, req: OverviewRequest) -> Result<Overview, ApiE
     let (engine, docs) = crate::slo::evaluate(ctx.db_path(), &ctx.journeys_dir(), configs, at_ms)?;
 
     let (policy, _) = crate::action::load_policy(ctx.project_dir(), None)?;
-    let history = if ctx.db_path().exists() {
+    let (history, approvals) = if ctx.db_path().exists() {
         // A database from before the policy tables reads as no history.
         Store::open_read_only(ctx.db_path())
-            .and_then(|store| sightline_store::queries::policy::holding(store.conn()))
+            .map(|store| {
+                (
+                    policy_rows::holding(store.conn()).unwrap_or_default(),
+                    policy_rows::approvals(store.conn(), at_ms).unwrap_or_default(),
+                )
+            })
             .unwrap_or_default()
     } else {
-        Vec::new()
+        Default::default()
     };
     let mut firing = Vec::new();
     let mut slos = Vec::with_capacity(docs.len());
@@ -214,7 +266,7 @@ pub fn overview(ctx: &ApiContext, req: OverviewRequest) -> Result<Overview, ApiE
         }
         let burn_down = series::burn_down(&engine, &status, at_ms)?;
         let burn_rates = series::burn_series(&engine, &status.name, at_ms)?;
-        let policy = policy_holds(&policy, &history, &status, at_ms);
+        let policy = policy_holds(&policy, &history, &approvals, &status, at_ms);
         slos.push(SloOverview {
             policy,
             status,

@@ -90,6 +90,7 @@ export function overview(overrides: Partial<Overview> = {}): Overview {
             effects: ["block", "notify"],
             reason: "page alert (1h/5m) firing for 12m",
             since_ms: AT - 12 * 60_000,
+            approvals: [],
           },
         ],
       },

@@ -10,7 +10,10 @@ use sightline_action::verdict::{self, FiringAlert, JourneyResult, Release, SloSt
 use sightline_store::Store;
 use sightline_store::queries::{policy, spans};
 
+use ts_rs::TS;
+
 use crate::ApiError;
+use crate::overview::ReleaseApproval;
 use crate::slo::status::StatusJson;
 
 /// How far back the gate looks for the traces that tell an SLO's path.
@@ -192,4 +195,38 @@ pub fn approve(
         },
     )?;
     Ok(())
+}
+
+/// Approves a release from the app (what `sightline policy approve` does).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ApproveRequest {
+    /// The release id the pipeline will pass to the gate.
+    pub release: String,
+    /// Who approves.
+    pub by: String,
+    /// Why it may go out while the budget is low.
+    pub reason: String,
+}
+
+/// Stores the approval at the context's now and returns it.
+pub fn policy_approve(
+    ctx: &crate::ApiContext,
+    req: ApproveRequest,
+) -> Result<ReleaseApproval, ApiError> {
+    let (release, by, reason) = (req.release.trim(), req.by.trim(), req.reason.trim());
+    for (field, v) in [("release", release), ("by", by), ("reason", reason)] {
+        if v.is_empty() {
+            return Err(ApiError::InvalidRequest(format!(
+                "{field} is empty: an approval names the release, who approves and why"
+            )));
+        }
+    }
+    let at_ms = ctx.now_ms();
+    approve(ctx.db_path(), release, by, reason, at_ms)?;
+    Ok(ReleaseApproval {
+        release: release.to_owned(),
+        by: by.to_owned(),
+        reason: reason.to_owned(),
+        at_ms,
+    })
 }

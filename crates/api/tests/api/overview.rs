@@ -1,7 +1,9 @@
 //! `overview` against a real database: its numbers are counted again here,
 //! by hand, from the runs the test wrote.
 
+use sightline_api::action::gate::ApproveRequest;
 use sightline_api::overview::{OverviewRequest, overview};
+use sightline_api::policy_approve;
 use sightline_api::{ErrorCode, IpcError};
 use sightline_core::Outcome;
 
@@ -140,4 +142,77 @@ fn a_malformed_slo_file_is_a_bad_input_naming_file_and_field() {
     assert_eq!(err.code, ErrorCode::BadInput);
     assert!(err.message.contains("broken.yaml"), "{}", err.message);
     assert!(err.message.contains("target"), "{}", err.message);
+}
+
+#[test]
+fn a_release_approved_from_the_app_shows_under_the_rule_that_requires_approval() {
+    let p = Project::new();
+    p.insert(&history(48));
+    write(
+        p.root(),
+        "policy.yaml",
+        "apiVersion: sightline/v1\nkind: ErrorBudgetPolicy\nrules:\n  - name: low-budget\n    when: { budget_remaining_below: 90% }\n    then: [notify, require_approval]\n",
+    );
+    let holds = |o: &sightline_api::overview::Overview| {
+        o.slos[0]
+            .policy
+            .iter()
+            .find(|h| h.rule == "low-budget")
+            .cloned()
+            .expect("the low-budget rule holds")
+    };
+    let before = overview(&p.ctx, OverviewRequest::default()).unwrap();
+    assert_eq!(holds(&before).effects, ["notify", "require_approval"]);
+    assert!(holds(&before).approvals.is_empty());
+
+    // Blank fields are refused, naming the field; nothing is stored.
+    for (release, by, reason, field) in [
+        (" ", "ana", "fix", "release"),
+        ("r1", "", "fix", "by"),
+        ("r1", "ana", "\t", "reason"),
+    ] {
+        let e = policy_approve(
+            &p.ctx,
+            ApproveRequest {
+                release: release.into(),
+                by: by.into(),
+                reason: reason.into(),
+            },
+        )
+        .unwrap_err();
+        let ipc = IpcError::from(e);
+        assert_eq!(ipc.code, ErrorCode::InvalidRequest);
+        assert!(
+            ipc.message.contains(&format!("{field} is empty")),
+            "{}",
+            ipc.message
+        );
+    }
+    let approved = policy_approve(
+        &p.ctx,
+        ApproveRequest {
+            release: " web-2026.02.03-fix ".into(),
+            by: "ana".into(),
+            reason: "rolls back the cache change".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(approved.release, "web-2026.02.03-fix");
+    assert_eq!(approved.at_ms, NOW_MS);
+
+    let after = overview(&p.ctx, OverviewRequest::default()).unwrap();
+    assert_eq!(holds(&after).approvals, std::slice::from_ref(&approved));
+    // The gate reads the same row.
+    let rows = sightline_store::queries::policy::approvals(p.store().conn(), NOW_MS).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].by, "ana");
+    // An approval made after the moment asked about is not shown then.
+    let earlier = overview(
+        &p.ctx,
+        OverviewRequest {
+            at_ms: Some(NOW_MS - MIN),
+        },
+    )
+    .unwrap();
+    assert!(holds(&earlier).approvals.is_empty());
 }

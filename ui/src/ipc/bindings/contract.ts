@@ -3,6 +3,7 @@
 import type { Ack } from "./Ack";
 import type { AppInfo } from "./AppInfo";
 import type { AppInfoRequest } from "./AppInfoRequest";
+import type { ApproveRequest } from "./ApproveRequest";
 import type { AttributionRequest } from "./AttributionRequest";
 import type { AttributionView } from "./AttributionView";
 import type { DecisionMade } from "./DecisionMade";
@@ -26,6 +27,7 @@ import type { RecordEvent } from "./RecordEvent";
 import type { RecordRequest } from "./RecordRequest";
 import type { RecordStarted } from "./RecordStarted";
 import type { RecordStopRequest } from "./RecordStopRequest";
+import type { ReleaseApproval } from "./ReleaseApproval";
 import type { ReplayEvent } from "./ReplayEvent";
 import type { ReplayRequest } from "./ReplayRequest";
 import type { ReplayStarted } from "./ReplayStarted";
@@ -66,6 +68,7 @@ export type IpcContract = {
   slo_save: { request: SloSaveRequest; response: SloSaved };
   settings: { request: SettingsRequest; response: Settings };
   settings_save: { request: SettingsSaveRequest; response: Settings };
+  policy_approve: { request: ApproveRequest; response: ReleaseApproval };
   secret_set: { request: SecretSetRequest; response: SecretList };
   secret_delete: { request: SecretDeleteRequest; response: SecretList };
   attribution: { request: AttributionRequest; response: AttributionView };
@@ -86,4 +89,4 @@ export type IpcStreams = {
 };
 
 /** The name of every IPC command and stream. */
-export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "discovery", "discovery_decide", "record_stop", "subscribe", "replay", "record"] as const;
+export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "policy_approve", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "discovery", "discovery_decide", "record_stop", "subscribe", "replay", "record"] as const;

@@ -6,9 +6,10 @@ import { alertQuestions, openAsk } from "../../data/ask";
 import { markReady } from "../../data/ready";
 import { useCommand } from "../../data/useCommand";
 import { burnRate, count, exhaustion, moment, percent, timeOfDay } from "../../format";
-import type { DeployMarker, FiringAlert, Overview as OverviewData, PolicyHold, SloOverview } from "../../ipc";
+import type { DeployMarker, FiringAlert, Overview as OverviewData, SloOverview } from "../../ipc";
 import { href } from "../../router";
 import { burnDownOption, burnRateOption, deployLabel, SLO_CHART_GROUP } from "./charts";
+import { PolicyHolds } from "./PolicyHolds";
 
 /** The SLO's burn rate over `window` (`1h`, `6h`, `3d`), as the engine computed it. */
 function burn(slo: SloOverview, window: string): number | null {
@@ -41,12 +42,12 @@ export function Overview() {
       {overview.state === "error" && (
         <ErrorState title="The SLOs could not be computed" error={overview.error} onRetry={overview.reload} />
       )}
-      {overview.state === "ready" && <OverviewBody data={overview.data} />}
+      {overview.state === "ready" && <OverviewBody data={overview.data} onChanged={overview.reload} />}
     </section>
   );
 }
 
-function OverviewBody({ data }: { data: OverviewData }) {
+function OverviewBody({ data, onChanged }: { data: OverviewData; onChanged: () => void }) {
   if (!data.slos_dir_exists || data.slos.length === 0) {
     return (
       <EmptyState title="No SLOs yet">
@@ -74,7 +75,13 @@ function OverviewBody({ data }: { data: OverviewData }) {
       )}
       <div class="slo-grid">
         {data.slos.map((slo) => (
-          <SloCard key={slo.status.name} slo={slo} atMs={data.at_ms} deploys={data.deploys} />
+          <SloCard
+            key={slo.status.name}
+            slo={slo}
+            atMs={data.at_ms}
+            deploys={data.deploys}
+            onChanged={onChanged}
+          />
         ))}
       </div>
       {data.deploys.length > 0 && (
@@ -156,10 +163,12 @@ function SloCard({
   slo,
   atMs,
   deploys,
+  onChanged,
 }: {
   slo: SloOverview;
   atMs: number;
   deploys: readonly DeployMarker[];
+  onChanged: () => void;
 }) {
   const s = slo.status;
   const palette = usePalette();
@@ -215,15 +224,7 @@ function SloCard({
         <Metric label="Burn 6h" metric="burn-6h" value={burn(slo, "6h")} text={burnRate(burn(slo, "6h"))} />
         <Metric label="Burn 3d" metric="burn-3d" value={burn(slo, "3d")} text={burnRate(burn(slo, "3d"))} />
       </dl>
-      {slo.policy.length > 0 && (
-        <ul class="slo-policy" data-testid="slo-policy">
-          {slo.policy.map((h) => (
-            <li key={h.rule} data-rule={h.rule} class={h.effects.includes("block") ? "policy-block" : undefined}>
-              {policyLine(h)}
-            </li>
-          ))}
-        </ul>
-      )}
+      {slo.policy.length > 0 && <PolicyHolds holds={slo.policy} onApproved={onChanged} />}
       <p class="muted slo-counts">
         {count(s.bad)} bad of {count(s.valid)} valid runs ·{" "}
         <span data-metric="exhaustion">
@@ -267,15 +268,4 @@ function SloCard({
       )}
     </article>
   );
-}
-
-/** "Releases frozen since 10:42: budget 7% < 10%", from a policy rule that holds. */
-export function policyLine(h: PolicyHold): string {
-  const since = h.since_ms === null ? "" : ` since ${timeOfDay(h.since_ms)}`;
-  const what = h.effects.includes("block")
-    ? "Releases frozen"
-    : h.effects.includes("require_approval")
-      ? "Releases need an approval"
-      : `Policy ${h.rule} holds`;
-  return `${what}${since}: ${h.reason} (${h.rule})`;
 }
