@@ -289,12 +289,22 @@ async fn run(driver: &Path, native: &Path) {
     )
     .unwrap();
     let project = fixture::prepare(&shop_url, &demo, sightline_api::system_now_ms());
+    // The built-in page rule, and releases that need an approval while most
+    // of the budget is spent (both SLOs are), so the cards offer Approve.
+    std::fs::write(
+        project.root().join("policy.yaml"),
+        "apiVersion: sightline/v1\nkind: ErrorBudgetPolicy\nrules:\n\
+         \x20 - name: fast-burn\n    when: { alert_firing: { severity: page } }\n    then: [block, notify]\n    except_fixes: true\n\
+         \x20 - name: approvals\n    when: { budget_remaining_below: 95% }\n    then: [require_approval]\n",
+    )
+    .unwrap();
 
     let app = open_app(driver, native, &project.db(), project.root()).await;
     let s = &app.session;
     let ctx = ApiContext::new(project.db()).with_project(project.root());
 
     let pay_fast_sli = overview(s, &ctx).await;
+    approve_release(s, &ctx).await;
     journeys(s, &ctx).await;
     replay_now(s).await;
     run_viewer(s, &project).await;
@@ -392,6 +402,57 @@ async fn overview(s: &Session, ctx: &ApiContext) -> Option<f64> {
         .iter()
         .find(|s| s.status.name == "checkout-pay-fast")
         .and_then(|s| s.status.sli)
+}
+
+/// Approves a release on the checkout card's `approvals` rule: the approval
+/// shows under the rule and is the row the release gate reads.
+async fn approve_release(s: &Session, ctx: &ApiContext) {
+    let card = "article[data-slo=\"checkout-availability\"] li[data-rule=approvals]";
+    let open = s
+        .wait_for(
+            &format!("{card} [data-testid=approve-open]"),
+            Duration::from_secs(10),
+        )
+        .await;
+    s.click(&open).await;
+    for (id, value) in [
+        ("approve-release", "shop@2.4.3"),
+        ("approve-by", "e2e"),
+        ("approve-reason", "rolls back the bad release"),
+    ] {
+        let field = s
+            .wait_for(
+                &format!("{card} [data-testid={id}]"),
+                Duration::from_secs(5),
+            )
+            .await;
+        s.type_into(&field, value).await;
+    }
+    let submit = s
+        .find(&format!("{card} [data-testid=approve-submit]"))
+        .await
+        .expect("the Approve button");
+    s.click(&submit).await;
+    let shown = s
+        .wait_for(
+            &format!("{card} [data-testid=approvals] li[data-release=\"shop@2.4.3\"]"),
+            Duration::from_secs(10),
+        )
+        .await;
+    let text = s.text(&shown).await;
+    assert!(
+        text.contains("approved by e2e") && text.contains("rolls back the bad release"),
+        "{text}"
+    );
+    let store = sightline_store::Store::open_read_only(ctx.db_path()).unwrap();
+    let rows = sightline_store::queries::policy::approvals(store.conn(), i64::MAX).unwrap();
+    assert!(
+        rows.iter().any(|r| r.release == "shop@2.4.3"
+            && r.by == "e2e"
+            && r.reason == "rolls back the bad release"),
+        "stored for the gate: {rows:?}"
+    );
+    eprintln!("approved shop@2.4.3 in the window; the gate's table holds it");
 }
 
 async fn journeys(s: &Session, ctx: &ApiContext) {
