@@ -5,13 +5,16 @@
 //! [`Context`]; this module builds that from the app's [`ApiContext`] (its
 //! database, its project's `slos/` and `journeys/`, its clock) and from two
 //! environment variables, and maps the engine's errors to the [`IpcError`]
-//! every command answers with. It answers with the built-in engine only; the
-//! CLI's optional model (`--model-url`) is not offered here.
+//! every command answers with. When the project's `[ask]` names a model
+//! (set in Settings; the key in the keyring), questions go to it with the
+//! engines as tools, as `sightline ask --model-url` does; otherwise, and
+//! whenever it fails, the built-in engine answers.
 
 use chrono_tz::Tz;
 use sightline_api::{ApiContext, ApiError, ErrorCode, IpcError};
 use sightline_ask::bindings::AskRequest;
 use sightline_ask::catalog::journey_files;
+use sightline_ask::model::{ModelConfig, ask_with_model};
 use sightline_ask::{Answer, AskError, Context};
 use tauri::State;
 
@@ -24,8 +27,8 @@ pub const ASK_AT_ENV: &str = "SIGHTLINE_ASK_AT";
 /// unset. The CLI's `sightline ask --tz` reads the same variable.
 pub const TZ_ENV: &str = "SIGHTLINE_TZ";
 
-/// Answers `req.question` from the built-in engine, over the app's database
-/// and project.
+/// Answers `req.question` over the app's database and project: from the
+/// configured model if there is one, else the built-in engine.
 ///
 /// The moment answered at is `req.at_ms`, else `SIGHTLINE_ASK_AT` ([`ASK_AT_ENV`],
 /// Unix ms), else the context's clock; times are given in `SIGHTLINE_TZ`
@@ -51,7 +54,17 @@ pub fn answer(
     tz: Option<&str>,
 ) -> Result<Answer, IpcError> {
     let engine = context(ctx, req.at_ms, ask_at, tz)?;
-    sightline_ask::ask(&engine, &req.question).map_err(ipc_error)
+    match sightline_api::ask_model::ask_model(ctx) {
+        // The model answers from the engines' tool results; a time-out or an
+        // error gives the built-in answer with `fallback` saying why.
+        Some(m) => {
+            let mut cfg = ModelConfig::new(m.url, m.model);
+            cfg.timeout = std::time::Duration::from_secs(m.timeout_s.max(1));
+            cfg.api_key = m.key;
+            ask_with_model(&engine, &req.question, &cfg).map_err(ipc_error)
+        }
+        None => sightline_ask::ask(&engine, &req.question).map_err(ipc_error),
+    }
 }
 
 /// The engine's context for the app's `ctx`.

@@ -11,6 +11,7 @@
 //! permission beyond the command itself.
 
 use sightline_api::action::gate::ApproveRequest;
+use sightline_api::ask_model::AskModelSaveRequest;
 use sightline_api::discovery::{DecisionMade, DiscoveryDecision, DiscoveryRequest, DiscoveryView};
 use sightline_api::investigate::{
     AttributionRequest, AttributionView, IncidentDetail, IncidentList, IncidentPostmortem,
@@ -127,6 +128,15 @@ pub fn settings_save(
     req: SettingsSaveRequest,
 ) -> Result<Settings, IpcError> {
     Ok(sightline_api::settings_save(&ctx, req)?)
+}
+
+/// See [`sightline_api::ask_model_save`].
+#[tauri::command(async)]
+pub fn ask_model_save(
+    ctx: State<'_, ApiContext>,
+    req: AskModelSaveRequest,
+) -> Result<Settings, IpcError> {
+    Ok(sightline_api::ask_model_save(&ctx, req)?)
 }
 
 /// See [`sightline_api::policy_approve`].

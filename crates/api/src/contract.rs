@@ -43,6 +43,7 @@ macro_rules! ipc_contract {
                 slo_save($crate::slo_editor::SloSaveRequest) -> $crate::slo_editor::SloSaved;
                 settings($crate::settings::SettingsRequest) -> $crate::settings::Settings;
                 settings_save($crate::settings::SettingsSaveRequest) -> $crate::settings::Settings;
+                ask_model_save($crate::ask_model::AskModelSaveRequest) -> $crate::settings::Settings;
                 policy_approve($crate::action::gate::ApproveRequest) -> $crate::overview::ReleaseApproval;
                 secret_set($crate::secrets::SecretSetRequest) -> $crate::secrets::SecretList;
                 secret_delete($crate::secrets::SecretDeleteRequest) -> $crate::secrets::SecretList;

@@ -28,6 +28,7 @@
 
 pub mod action;
 mod app_info;
+pub mod ask_model;
 pub mod attribution;
 pub mod bindings;
 pub mod charts;
@@ -53,6 +54,7 @@ pub mod slo_editor;
 
 pub use action::gate::policy_approve;
 pub use app_info::{Ack, AppInfo, AppInfoRequest, UiReadyRequest, app_info, ui_ready};
+pub use ask_model::ask_model_save;
 pub use context::{ApiContext, PROJECT_ENV, system_now_ms};
 pub use discovery::{discovery, discovery_decide};
 pub use error::{ApiError, ErrorCode, IpcError};

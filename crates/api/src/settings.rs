@@ -1,5 +1,6 @@
 //! The Settings view: where the database and the project live, the regions
-//! and runner pool of `sightline.toml`, and the journeys' secrets.
+//! and runner pool of `sightline.toml`, the journeys' secrets, and the question
+//! box's model ([`crate::ask_model`]).
 //!
 //! Saving rewrites only the keys it changes in `sightline.toml` (with
 //! `toml_edit`, so comments and layout stay), and only after the edited file
@@ -39,6 +40,8 @@ pub struct Settings {
     pub runner: RunnerSetting,
     /// The journeys' secrets (names and whether a value is stored; never values).
     pub secrets: SecretList,
+    /// The question box's optional model (`[ask]`; the key in the keyring).
+    pub ask_model: crate::ask_model::AskModelSetting,
 }
 
 /// Where the database is, and what it holds.
@@ -131,6 +134,7 @@ pub fn settings(ctx: &ApiContext, _req: SettingsRequest) -> Result<Settings, Api
             retries: 0,
         },
         secrets: secret_list(ctx, None),
+        ask_model: crate::ask_model::ask_model_setting(ctx),
     };
     match crate::project::runner_project(ctx) {
         None => {}

@@ -117,10 +117,15 @@ fn read_request(stream: &mut std::net::TcpStream) -> String {
 
 /// The recorded exchanges of `fixtures/model-exchange.json`.
 pub fn recorded() -> Vec<Reply> {
-    let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/model-exchange.json"),
+    recorded_from(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/model-exchange.json"),
     )
-    .unwrap();
+}
+
+/// The exchanges recorded in `file` (the app's tests read this crate's).
+pub fn recorded_from(file: &std::path::Path) -> Vec<Reply> {
+    let text = std::fs::read_to_string(file).unwrap();
     let v: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
     v.iter()
         .map(|x| Reply {

@@ -47,6 +47,22 @@ struct FileShape {
     regions: BTreeMap<String, RegionShape>,
     #[serde(default)]
     schedule: Vec<ScheduleShape>,
+    #[serde(default)]
+    ask: AskSettings,
+}
+
+/// `[ask]`: the question box's optional model endpoint. The runner does not
+/// use it; it is parsed here so `sightline.toml` has one reader and one set
+/// of errors. The key is never in the file (keyring entry `ask_model_key`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AskSettings {
+    /// An OpenAI-compatible API's base URL, e.g. `http://127.0.0.1:11434/v1`.
+    pub model_url: Option<String>,
+    /// The model's name at that endpoint, e.g. `llama3.1:8b`.
+    pub model: Option<String>,
+    /// The whole exchange's time limit, seconds (30 when absent).
+    pub timeout_s: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -155,6 +171,8 @@ pub struct Project {
     pub regions: Vec<RegionTarget>,
     /// What runs and how often.
     pub schedules: Vec<Schedule>,
+    /// The question box's model endpoint, if one is configured.
+    pub ask: AskSettings,
 }
 
 impl Project {
@@ -210,6 +228,9 @@ impl Project {
             .map(|j| duration(j, "runner.jitter"))
             .transpose()
             .map_err(|e| bad_msg(file, e))?;
+
+        let ask = shape.ask;
+        check_ask(&ask).map_err(|(field, msg)| bad(field.into(), msg))?;
 
         let mut regions = Vec::new();
         for (name, reg) in shape.regions {
@@ -285,6 +306,7 @@ impl Project {
             runner,
             regions,
             schedules,
+            ask,
         })
     }
 
@@ -316,6 +338,33 @@ fn duration(text: &str, field: &'static str) -> Result<Duration, String> {
 
 fn bad_msg(file: &Path, message: String) -> RunnerError {
     RunnerError::project(file, message)
+}
+
+/// Only the `[ask]` table of project text (the whole file must still be
+/// valid TOML with known keys), for the question box: it needs no schedule
+/// and loads no journey.
+pub fn ask_settings(text: &str, file: &Path) -> Result<AskSettings, RunnerError> {
+    let shape: FileShape =
+        toml::from_str(text).map_err(|e| RunnerError::project(file, one_line(&e.to_string())))?;
+    check_ask(&shape.ask)
+        .map_err(|(field, msg)| RunnerError::project(file, format!("{field}: {msg}")))?;
+    Ok(shape.ask)
+}
+
+fn check_ask(ask: &AskSettings) -> Result<(), (&'static str, String)> {
+    if let Some(u) = &ask.model_url {
+        check_url(u).map_err(|m| ("ask.model_url", m))?;
+        if ask.model.as_deref().is_none_or(|m| m.trim().is_empty()) {
+            return Err((
+                "ask.model",
+                "missing: model_url needs the model's name at that endpoint".into(),
+            ));
+        }
+    }
+    if ask.timeout_s == Some(0) {
+        return Err(("ask.timeout_s", "must be at least 1".into()));
+    }
+    Ok(())
 }
 
 fn check_url(u: &str) -> Result<(), String> {

@@ -265,6 +265,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     project_problem: null,
     regions: [{ name: "eu-west-1", base_url: "http://127.0.0.1:8090" }],
     runner: { pool_size: 2, pool_size_set: false, default_pool_size: 2, retries: 1 },
+    ask_model: { url: null, model: null, timeout_s: 30, key_stored: false },
     secrets: {
       backend: "OS keyring",
       available: false,

@@ -28,18 +28,36 @@ fn zone(name: &str) -> anyhow::Result<Tz> {
     })
 }
 
+/// The model from the flags (or their variables), else the project file's
+/// `[ask]` (what the app's Settings writes), else none.
 fn model_config(args: &AskArgs) -> anyhow::Result<Option<ModelConfig>> {
-    let Some(url) = &args.model_url else {
-        return Ok(None);
-    };
-    let Some(model) = &args.model else {
-        return Err(Refused(
-            "--model-url needs --model (the model's name at that endpoint)".into(),
-        )
-        .into());
+    let (url, model, timeout_s) = match &args.model_url {
+        Some(url) => {
+            let Some(model) = &args.model else {
+                return Err(Refused(
+                    "--model-url needs --model (the model's name at that endpoint)".into(),
+                )
+                .into());
+            };
+            (url.clone(), model.clone(), args.model_timeout)
+        }
+        None => {
+            let file = args.project.join(sightline_runner::project::PROJECT_FILE);
+            if !file.exists() {
+                return Ok(None);
+            }
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| Refused(format!("{}: cannot read: {e}", file.display())))?;
+            let ask = sightline_runner::project::ask_settings(&text, &file)
+                .map_err(|e| Refused(e.to_string()))?;
+            match (ask.model_url, ask.model) {
+                (Some(u), Some(m)) => (u, m, ask.timeout_s.unwrap_or(30)),
+                _ => return Ok(None),
+            }
+        }
     };
     let mut cfg = ModelConfig::new(url, model);
-    cfg.timeout = Duration::from_secs(args.model_timeout.max(1));
+    cfg.timeout = Duration::from_secs(timeout_s.max(1));
     cfg.api_key = match &args.model_key_env {
         Some(var) => Some(
             std::env::var(var)

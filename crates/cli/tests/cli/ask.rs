@@ -190,3 +190,83 @@ fn eval_ask_scores_a_question_file_and_names_bad_labels() {
         stderr(&out)
     );
 }
+
+/// Answers one HTTP request with a 500 and says whether one came.
+fn failing_endpoint() -> (String, std::thread::JoinHandle<bool>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    listener.set_nonblocking(true).unwrap();
+    let handle = std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if let Ok((mut s, _)) = listener.accept() {
+                s.set_nonblocking(false).unwrap();
+                s.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                    .unwrap();
+                let mut buf = [0u8; 65536];
+                let _ = s.read(&mut buf);
+                let body = "{\"error\":\"model not loaded\"}";
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        false
+    });
+    (url, handle)
+}
+
+#[test]
+fn ask_uses_the_model_in_the_project_file_and_falls_back_when_it_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, p, at) = project(tmp.path());
+    let (url, served) = failing_endpoint();
+    std::fs::write(
+        p.join("sightline.toml"),
+        format!("[ask]\nmodel_url = \"{url}\"\nmodel = \"absent-model\"\ntimeout_s = 10\n"),
+    )
+    .unwrap();
+    let at = at.to_string();
+    let args = |p: &str| {
+        vec![
+            "--db".to_owned(),
+            db.to_str().unwrap().to_owned(),
+            "--json".into(),
+            "ask".into(),
+            "why is checkout failing?".into(),
+            "--project".into(),
+            p.to_owned(),
+            "--at".into(),
+            at.clone(),
+        ]
+    };
+    let a = args(p.to_str().unwrap());
+    let out = sightline(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(served.join().unwrap(), "the project's model was asked");
+    let doc = json(&out);
+    assert_eq!(doc["source"], "builtin", "{doc:#}");
+    assert!(
+        doc["fallback"].as_str().unwrap_or_default().contains("500"),
+        "{doc:#}"
+    );
+    assert!(doc["answer"].as_str().unwrap().contains("payment"));
+
+    // A model URL without a model is refused, naming the field.
+    std::fs::write(
+        p.join("sightline.toml"),
+        "[ask]\nmodel_url = \"http://127.0.0.1:9/v1\"\n",
+    )
+    .unwrap();
+    let out = sightline(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    // With --json the refusal is a JSON document on stdout.
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(said.contains("ask.model"), "{said}");
+    assert!(said.contains("sightline.toml"), "{said}");
+}

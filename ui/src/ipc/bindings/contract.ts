@@ -4,6 +4,7 @@ import type { Ack } from "./Ack";
 import type { AppInfo } from "./AppInfo";
 import type { AppInfoRequest } from "./AppInfoRequest";
 import type { ApproveRequest } from "./ApproveRequest";
+import type { AskModelSaveRequest } from "./AskModelSaveRequest";
 import type { AttributionRequest } from "./AttributionRequest";
 import type { AttributionView } from "./AttributionView";
 import type { DecisionMade } from "./DecisionMade";
@@ -68,6 +69,7 @@ export type IpcContract = {
   slo_save: { request: SloSaveRequest; response: SloSaved };
   settings: { request: SettingsRequest; response: Settings };
   settings_save: { request: SettingsSaveRequest; response: Settings };
+  ask_model_save: { request: AskModelSaveRequest; response: Settings };
   policy_approve: { request: ApproveRequest; response: ReleaseApproval };
   secret_set: { request: SecretSetRequest; response: SecretList };
   secret_delete: { request: SecretDeleteRequest; response: SecretList };
@@ -89,4 +91,4 @@ export type IpcStreams = {
 };
 
 /** The name of every IPC command and stream. */
-export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "policy_approve", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "discovery", "discovery_decide", "record_stop", "subscribe", "replay", "record"] as const;
+export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "ask_model_save", "policy_approve", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "discovery", "discovery_decide", "record_stop", "subscribe", "replay", "record"] as const;

@@ -6,6 +6,8 @@ export type * from "./AppInfo";
 export type * from "./AppInfoRequest";
 export type * from "./ApproveRequest";
 export type * from "./ArtifactRow";
+export type * from "./AskModelSaveRequest";
+export type * from "./AskModelSetting";
 export type * from "./AttributionRequest";
 export type * from "./AttributionView";
 export type * from "./BadLine";

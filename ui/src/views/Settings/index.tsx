@@ -4,6 +4,7 @@ import { ErrorState, Loading } from "../../components/States";
 import { markReady } from "../../data/ready";
 import { useCommand } from "../../data/useCommand";
 import { bytes, count } from "../../format";
+import { AskModel } from "./AskModel";
 import {
   call,
   CallError,
@@ -12,7 +13,7 @@ import {
   type Settings as SettingsData,
 } from "../../ipc";
 
-/** Where the data lives, the regions and runner pool, and the journeys' secrets. */
+/** Where the data lives, the regions and runner pool, the journeys' secrets, and the question box's model. */
 export function Settings() {
   const settings = useCommand("settings", {}, { refreshOn: ["project"] });
   useEffect(() => {
@@ -57,6 +58,7 @@ function SettingsBody({ s }: { s: SettingsData }) {
       </section>
       <RunnerForm s={s} />
       <Secrets initial={s.secrets} />
+      <AskModel s={s} />
     </div>
   );
 }
