@@ -89,18 +89,23 @@ pub fn ask_model_setting(ctx: &ApiContext) -> AskModelSetting {
         url: ask.model_url,
         model: ask.model,
         timeout_s: ask.timeout_s.unwrap_or(DEFAULT_TIMEOUT_S),
-        key_stored: ctx.secrets().get(ASK_MODEL_KEY).ok().flatten().is_some(),
+        key_stored: stored_key(ctx).is_some(),
     }
 }
 
-/// The model to call, or `None` when none is configured.
+fn stored_key(ctx: &ApiContext) -> Option<String> {
+    ctx.secrets().get(ASK_MODEL_KEY).ok().flatten()
+}
+
+/// The model to call, or `None` when none is configured (the keyring is
+/// read only when one is).
 pub fn ask_model(ctx: &ApiContext) -> Option<AskModel> {
-    let s = ask_model_setting(ctx);
+    let ask = read_ask(ctx).ok()?;
     Some(AskModel {
-        url: s.url?,
-        model: s.model?,
-        timeout_s: s.timeout_s,
-        key: ctx.secrets().get(ASK_MODEL_KEY).ok().flatten(),
+        url: ask.model_url?,
+        model: ask.model?,
+        timeout_s: ask.timeout_s.unwrap_or(DEFAULT_TIMEOUT_S),
+        key: stored_key(ctx),
     })
 }
 
