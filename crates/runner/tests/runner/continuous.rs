@@ -23,12 +23,16 @@ async fn every_slot_from_every_region_is_stored() {
         &[("j.yaml", page_journey("j", "http://127.0.0.1:9", "/", ""))],
     );
     let (db, sink) = store_sink(dir.path());
+    let t0 = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
     let handle = sightline_runner::start(p, sink, options(2));
     finish_within(&handle, Duration::from_secs(60)).await;
 
     let runs = stored_runs(&db);
     assert_eq!(runs.len(), 4, "2 slots x 2 regions: {runs:#?}");
-    for region in ["r1", "r2"] {
+    for (i, region) in ["r1", "r2"].into_iter().enumerate() {
         let mine: Vec<_> = runs
             .iter()
             .filter(|r| r.region.as_str() == region)
@@ -44,11 +48,22 @@ async fn every_slot_from_every_region_is_stored() {
             mine.iter()
                 .all(|r| r.trace_id.as_deref().is_some_and(|t| t.len() == 32))
         );
-        // Slot 2 starts no sooner than one interval (less jitter) after slot
-        // 1; later when slot 1 outlasted the interval (a slow first browser
-        // launch on a loaded machine) and the next slot was missed.
+        // Stream i of 2 is phased i/2 of the 2 s interval in, so its slot k
+        // is due no sooner than t0 + 1000 i + 2000 k. A run can start later
+        // than its slot (a slow first browser launch on a loaded machine),
+        // never sooner; the gap between the two starts is therefore not
+        // bounded below by the interval, only the due times are.
+        let phase = 1_000 * i as i64;
+        for (k, run) in mine.iter().enumerate() {
+            let earliest = t0 + phase + 2_000 * k as i64;
+            assert!(
+                run.started_at_ms >= earliest,
+                "{region} slot {k} started {} ms before it was due",
+                earliest - run.started_at_ms
+            );
+        }
         let gap = mine[1].started_at_ms - mine[0].started_at_ms;
-        assert!((1_800..=12_000).contains(&gap), "{region}: gap {gap} ms");
+        assert!((1..=12_000).contains(&gap), "{region}: gap {gap} ms");
     }
     let text = handle.metrics().render();
     assert!(
