@@ -8,14 +8,15 @@
 //! every command answers with. When the project's `[ask]` names a model
 //! (set in Settings; the key in the keyring), questions go to it with the
 //! engines as tools, as `sightline ask --model-url` does; otherwise, and
-//! whenever it fails, the built-in engine answers.
+//! whenever it fails, the built-in engine answers. A question asked with an
+//! incident in view joins that incident's history of questions.
 
 use chrono_tz::Tz;
 use sightline_api::{ApiContext, ApiError, ErrorCode, IpcError};
 use sightline_ask::bindings::AskRequest;
 use sightline_ask::catalog::journey_files;
 use sightline_ask::model::{ModelConfig, ask_with_model};
-use sightline_ask::{Answer, AskError, Context};
+use sightline_ask::{Answer, AskError, Context, history};
 use tauri::State;
 
 /// The moment to answer at, Unix ms, when the request names none: for a
@@ -54,17 +55,27 @@ pub fn answer(
     tz: Option<&str>,
 ) -> Result<Answer, IpcError> {
     let engine = context(ctx, req.at_ms, ask_at, tz)?;
-    match sightline_api::ask_model::ask_model(ctx) {
+    // An incident that does not exist is refused before any answering.
+    if let Some(id) = req.incident {
+        history::check_incident(&engine, id).map_err(ipc_error)?;
+    }
+    let answer = match sightline_api::ask_model::ask_model(ctx) {
         // The model answers from the engines' tool results; a time-out or an
         // error gives the built-in answer with `fallback` saying why.
         Some(m) => {
             let mut cfg = ModelConfig::new(m.url, m.model);
             cfg.timeout = std::time::Duration::from_secs(m.timeout_s.max(1));
             cfg.api_key = m.key;
-            ask_with_model(&engine, &req.question, &cfg).map_err(ipc_error)
+            ask_with_model(&engine, &req.question, &cfg).map_err(ipc_error)?
         }
-        None => sightline_ask::ask(&engine, &req.question).map_err(ipc_error),
+        None => sightline_ask::ask(&engine, &req.question).map_err(ipc_error)?,
+    };
+    if let Some(id) = req.incident {
+        // Who asked: the desktop user, as for notes and acknowledgements.
+        let by = std::env::var("USER").ok();
+        history::remember(&engine, id, &answer, by.as_deref(), ctx.now_ms()).map_err(ipc_error)?;
     }
+    Ok(answer)
 }
 
 /// The engine's context for the app's `ctx`.
@@ -227,6 +238,7 @@ mod tests {
         let req = AskRequest {
             question: "  ".into(),
             at_ms: None,
+            incident: None,
         };
         let err = answer(&ctx, req, None, None).unwrap_err();
         assert_eq!(err.code, ErrorCode::BadInput);

@@ -15,7 +15,7 @@ use sightline_api::ask_model::AskModelSaveRequest;
 use sightline_api::discovery::{DecisionMade, DiscoveryDecision, DiscoveryRequest, DiscoveryView};
 use sightline_api::investigate::{
     AttributionRequest, AttributionView, IncidentDetail, IncidentList, IncidentPostmortem,
-    IncidentRequest, IncidentUpdate, IncidentsRequest, PostmortemRequest,
+    IncidentQuestions, IncidentRequest, IncidentUpdate, IncidentsRequest, PostmortemRequest,
 };
 use sightline_api::journeys::{JourneyDetail, JourneyDetailRequest, JourneyList, JourneysRequest};
 use sightline_api::live::{StoreChanged, SubscribeRequest};
@@ -209,6 +209,15 @@ pub fn incident_postmortem(
     req: PostmortemRequest,
 ) -> Result<IncidentPostmortem, IpcError> {
     Ok(sightline_api::incident_postmortem(&ctx, req)?)
+}
+
+/// See [`sightline_api::incident_questions`].
+#[tauri::command(async)]
+pub fn incident_questions(
+    ctx: State<'_, ApiContext>,
+    req: IncidentRequest,
+) -> Result<IncidentQuestions, IpcError> {
+    Ok(sightline_api::incident_questions(&ctx, req)?)
 }
 
 /// See [`sightline_api::discovery`].

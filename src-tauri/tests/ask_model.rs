@@ -62,6 +62,7 @@ fn ask(ctx: &ApiContext, at_ms: i64) -> sightline_ask::Answer {
     let req = AskRequest {
         question: "why is checkout failing?".into(),
         at_ms: Some(at_ms),
+        incident: None,
     };
     sightline_app::ask::answer(ctx, req, None, None).expect("an answer")
 }

@@ -52,6 +52,7 @@ macro_rules! ipc_contract {
                 incident_detail($crate::investigate::IncidentRequest) -> $crate::investigate::IncidentDetail;
                 incident_update($crate::investigate::IncidentUpdate) -> $crate::investigate::IncidentDetail;
                 incident_postmortem($crate::investigate::PostmortemRequest) -> $crate::investigate::IncidentPostmortem;
+                incident_questions($crate::investigate::IncidentRequest) -> $crate::investigate::IncidentQuestions;
                 discovery($crate::discovery::DiscoveryRequest) -> $crate::discovery::DiscoveryView;
                 discovery_decide($crate::discovery::DiscoveryDecision) -> $crate::discovery::DecisionMade;
                 record_stop($crate::record::RecordStopRequest) -> $crate::Ack;

@@ -1,10 +1,11 @@
 //! Incidents: opened by a firing page, joined by alerts on the same SLO or
 //! cause within the merge window, with a timeline built for the on-call
 //! (alerts, attribution snapshots, deploys and Kubernetes events, the first
-//! failing run and the recovery run, notes, state changes), and a
-//! postmortem draft ([`postmortem`]).
+//! failing run and the recovery run, notes, state changes, questions asked
+//! about it ([`questions`])), and a postmortem draft ([`postmortem`]).
 
 pub mod postmortem;
+pub mod questions;
 
 use serde::Serialize;
 use sightline_core::{EventKind, Outcome};
@@ -149,7 +150,8 @@ pub struct Entry {
     /// When, Unix ms.
     pub at_ms: i64,
     /// `alert_fired`, `alert_resolved`, `attribution`, `note`, `state`,
-    /// `deploy`, `kubernetes`, `first_failing_run`, `recovery_run`.
+    /// `question`, `deploy`, `kubernetes`, `first_failing_run`,
+    /// `recovery_run`.
     pub kind: String,
     /// What to open: `alert:…`, `run:ID`, `event:ID`.
     pub link: Option<String>,

@@ -59,7 +59,8 @@ pub use context::{ApiContext, PROJECT_ENV, system_now_ms};
 pub use discovery::{discovery, discovery_decide};
 pub use error::{ApiError, ErrorCode, IpcError};
 pub use investigate::{
-    attribution, incident_detail, incident_postmortem, incident_update, incidents,
+    attribution, incident_detail, incident_postmortem, incident_questions, incident_update,
+    incidents,
 };
 pub use journeys::{journey_detail, journeys};
 pub use live::{EventSink, subscribe};

@@ -40,6 +40,11 @@ pub struct AskRequest {
     /// Answer for this moment, Unix ms; when absent, the shell's moment
     /// (its clock, or the moment it was told to answer at).
     pub at_ms: Option<i64>,
+    /// The incident the box was opened on, if any: the question and what
+    /// answered it join that incident's history of questions
+    /// (`incident_questions`) and its timeline.
+    #[serde(default)]
+    pub incident: Option<i64>,
 }
 
 /// Writes the bindings of [`AskRequest`], [`Answer`] and every type they

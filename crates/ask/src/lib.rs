@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod compose;
 pub mod eval;
 pub mod ground;
+pub mod history;
 pub mod intent;
 pub mod link;
 pub mod model;

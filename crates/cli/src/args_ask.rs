@@ -39,6 +39,13 @@ pub struct AskArgs {
     /// Seconds to wait for the model before answering built-in.
     #[arg(long, value_name = "S", default_value_t = 30)]
     pub model_timeout: u64,
+    /// Keep the question and its answer on incident ID's history of
+    /// questions (its timeline, the app's question box on that incident).
+    #[arg(long, value_name = "ID")]
+    pub incident: Option<i64>,
+    /// Who asks, for the incident's history (default: $USER).
+    #[arg(long, value_name = "NAME", requires = "incident")]
+    pub by: Option<String>,
 }
 
 /// `sightline eval ask`.

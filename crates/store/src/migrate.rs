@@ -64,6 +64,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "run_traces",
         sql: include_str!("../migrations/20261202010000_run_traces.sql"),
     },
+    Migration {
+        version: 20261203100000,
+        name: "incident_questions",
+        sql: include_str!("../migrations/20261203100000_incident_questions.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

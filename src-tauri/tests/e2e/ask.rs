@@ -3,8 +3,10 @@
 //! answer at the moment the recording ends (`SIGHTLINE_ASK_AT`), Ctrl-K,
 //! a question typed and sent with Enter. The answer shown must be the
 //! engine's for that database and name the cause; following an evidence link
-//! must close the box and open that view. The screenshot of the answered box
-//! is the docs' `ask.png` (with `SIGHTLINE_BLESS=1`).
+//! must close the box and open that view. Asked again on an incident's view,
+//! the question must join that incident's history, in the box and in the
+//! store. The screenshot of the answered box is the docs' `ask.png` (with
+//! `SIGHTLINE_BLESS=1`).
 
 use std::path::Path;
 use std::time::Duration;
@@ -21,10 +23,13 @@ use crate::{bless, block_on_within, drivers, open_app_with_env, shoot};
 const LIMIT: Duration = Duration::from_secs(300);
 const INCIDENT: &str = "01-payment-bad-release-use1";
 const QUESTION: &str = "why is checkout failing?";
+/// Asked on the incident's view.
+const ON_INCIDENT: &str = "is us-east-1 ok?";
 
 /// A project holding the incidents' SLOs and journeys, and a database with
-/// the recorded incident; answers the moment the recording ends.
-fn prepare(root: &Path) -> i64 {
+/// the recorded incident and an incident opened on it; the moment the
+/// recording ends (answers are for it) and the incident's number.
+fn prepare(root: &Path) -> (i64, i64) {
     let inc = fixture::incident_project(root, INCIDENT);
     let at_ms = inc.runs.iter().map(|r| r.started_at_ms).max().unwrap() + 1;
     let mut store = Store::open(root.join("data/sightline.db")).unwrap();
@@ -38,7 +43,15 @@ fn prepare(root: &Path) -> i64 {
         .insert_telemetry(&batches.iter().collect::<Vec<_>>(), at_ms)
         .unwrap();
     store.insert_runs(&inc.runs, at_ms).unwrap();
-    at_ms
+    let incident = sightline_store::queries::incidents::open(
+        store.conn(),
+        "orders-availability",
+        "orders are failing",
+        (Some("payment"), Some("us-east-1")),
+        at_ms - 60_000,
+    )
+    .unwrap();
+    (at_ms, incident)
 }
 
 #[test]
@@ -51,7 +64,7 @@ fn the_question_box_answers_an_incident_and_its_evidence_opens_the_view() {
 async fn run(driver: &Path, native: &Path) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let at_ms = prepare(root);
+    let (at_ms, incident) = prepare(root);
     let db = root.join("data/sightline.db");
 
     // What the engine answers, through the shell's own function, for the
@@ -61,6 +74,7 @@ async fn run(driver: &Path, native: &Path) {
     let req = AskRequest {
         question: QUESTION.into(),
         at_ms: None,
+        incident: None,
     };
     let engine = sightline_app::ask::answer(&ctx, req, Some(&at), Some("UTC")).unwrap();
     for fact in ["payment", "us-east-1"] {
@@ -156,5 +170,48 @@ async fn run(driver: &Path, native: &Path) {
         assert_eq!(s.text(&title).await, format!("Edit {name}"));
     }
     eprintln!("ask: followed {link}");
+
+    // On an incident's view the box sends the incident with the question:
+    // the engine keeps it there, and the box lists the incident's questions.
+    s.js(&format!(
+        "location.hash = '#/incidents/{incident}'; return true;"
+    ))
+    .await;
+    s.wait_for("[data-testid=timeline-entry]", Duration::from_secs(30))
+        .await;
+    s.chord(&[CONTROL, "k"]).await;
+    s.wait_for(
+        "[data-testid=ask-incident-history-none]",
+        Duration::from_secs(30),
+    )
+    .await;
+    let input = s.wait_for("#ask-input", Duration::from_secs(5)).await;
+    // The box keeps the last question as a draft; empty it as a person would.
+    s.js(
+        "const i = document.getElementById('ask-input'); i.value = ''; \
+          i.dispatchEvent(new Event('input', { bubbles: true })); return true;",
+    )
+    .await;
+    s.type_into(&input, &format!("{ON_INCIDENT}{ENTER}")).await;
+    let history = s
+        .wait_for(
+            "[data-testid=ask-incident-history]",
+            Duration::from_secs(60),
+        )
+        .await;
+    let listed = s.text(&history).await;
+    assert!(
+        listed.contains(ON_INCIDENT),
+        "the history lists it: {listed}"
+    );
+    let store = Store::open_read_only(&db).unwrap();
+    let kept = sightline_api::incidents::questions::list(&store, incident, 10).unwrap();
+    assert_eq!(kept.len(), 1, "{kept:#?}");
+    assert_eq!(kept[0].question, ON_INCIDENT);
+    let intent = s
+        .js("return document.querySelector('[data-testid=ask-answer]').dataset.intent")
+        .await;
+    assert_eq!(intent, kept[0].intent.as_str(), "stored as answered");
+    eprintln!("ask: kept on incident {incident}: {listed}");
     app.session.end().await;
 }

@@ -167,12 +167,17 @@ pub fn markdown_with_charts(
         "## Timeline (measured)\n\n| time (UTC) | what | link |\n|---|---|---|"
     );
     for e in &v.timeline {
-        // State changes already say who; notes get their author.
+        // State changes already say who; notes and questions get their author.
         let who = match (&e.by, e.kind.as_str()) {
-            (Some(b), "note") => format!(" ({b})"),
+            (Some(b), "note" | "question") => format!(" ({b})"),
             _ => String::new(),
         };
-        let summary = e.summary.replace('|', "\\|");
+        let summary = if e.kind == "question" {
+            format!("asked \"{}\"", e.summary)
+        } else {
+            e.summary.clone()
+        };
+        let summary = summary.replace('|', "\\|");
         let _ = writeln!(
             m,
             "| {} | {}{who} | {} |",

@@ -1,5 +1,6 @@
 //! The Incidents view's commands: the list, one incident with its
-//! timeline, acknowledging, resolving and notes, and the postmortem draft
+//! timeline, acknowledging, resolving and notes, the questions asked about
+//! it, and the postmortem draft
 //! written as files into the project's `reports/` folder. The work is
 //! [`crate::incidents`]'s, shared with `sightline incident`.
 
@@ -11,6 +12,7 @@ use ts_rs::TS;
 
 use super::{open_store, slo_config};
 use crate::attribution::Report;
+use crate::incidents::questions::{self, AskedQuestion};
 use crate::incidents::{self, IncidentView};
 use crate::slo::journey_tags;
 use crate::{ApiContext, ApiError};
@@ -87,7 +89,8 @@ pub struct TimelineEntry {
     /// When, Unix ms.
     pub at_ms: i64,
     /// `alert_fired`, `alert_resolved`, `attribution`, `note`, `state`,
-    /// `deploy`, `kubernetes`, `first_failing_run`, `recovery_run`.
+    /// `question`, `deploy`, `kubernetes`, `first_failing_run`,
+    /// `recovery_run`.
     pub kind: String,
     /// What it links to: `run:ID`, `event:ID`, `alert:SLO/RULE[/FIRING_MS]`.
     pub link: Option<String>,
@@ -240,6 +243,28 @@ pub fn incident_update(ctx: &ApiContext, req: IncidentUpdate) -> Result<Incident
     }
     let (v, config) = load(ctx, &store, req.id)?;
     Ok(detail(v, journey_of(config)))
+}
+
+/// Incident `id`'s history of questions, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct IncidentQuestions {
+    /// The incident.
+    pub id: i64,
+    /// What was asked about it, newest first.
+    pub questions: Vec<AskedQuestion>,
+}
+
+/// The questions asked about incident `req.id` (the question box lists them
+/// when it is opened on the incident).
+pub fn incident_questions(
+    ctx: &ApiContext,
+    req: IncidentRequest,
+) -> Result<IncidentQuestions, ApiError> {
+    let store = open_store(ctx)?;
+    Ok(IncidentQuestions {
+        id: req.id,
+        questions: questions::list(&store, req.id, questions::MAX_QUESTIONS)?,
+    })
 }
 
 /// The postmortem draft's format.

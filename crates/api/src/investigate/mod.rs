@@ -28,9 +28,10 @@ use sightline_store::{Store, StoreError};
 use ts_rs::TS;
 
 pub use incidents::{
-    IncidentAction, IncidentDetail, IncidentList, IncidentPostmortem, IncidentRequest,
-    IncidentSummary, IncidentUpdate, IncidentsRequest, PostmortemFormat, PostmortemRequest,
-    TimelineEntry, incident_detail, incident_postmortem, incident_update, incidents,
+    IncidentAction, IncidentDetail, IncidentList, IncidentPostmortem, IncidentQuestions,
+    IncidentRequest, IncidentSummary, IncidentUpdate, IncidentsRequest, PostmortemFormat,
+    PostmortemRequest, TimelineEntry, incident_detail, incident_postmortem, incident_questions,
+    incident_update, incidents,
 };
 pub use traces::{BlamedTrace, TraceSide};
 

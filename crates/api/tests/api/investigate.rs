@@ -294,6 +294,47 @@ fn an_incident_is_listed_acknowledged_noted_resolved_and_drafted() {
     assert!(noted.timeline.iter().any(|e| e.kind == "note"
         && e.summary == "rolled payment back to 2.4.0"
         && e.by.as_deref() == Some("tester")));
+    // The question box's history: kept on the incident, newest first, in
+    // its timeline, never moving its last activity.
+    {
+        use sightline_api::incidents::questions::{self, AskedQuestion};
+        let store = Store::open(root.join("data/sightline.db")).unwrap();
+        let asked = |at_ms, question: &str| AskedQuestion {
+            at_ms,
+            question: question.into(),
+            intent: "why_slow".into(),
+            source: "builtin".into(),
+            answer: "x".repeat(400),
+            by: Some("tester".into()),
+        };
+        let t = now();
+        questions::record(&store, id, &asked(t, "why are orders slow?")).unwrap();
+        questions::record(&store, id, &asked(t + 1, "is us-east-1 ok?")).unwrap();
+        let empty = questions::record(&store, id, &asked(t, " ")).unwrap_err();
+        assert_eq!(empty.code(), ErrorCode::InvalidRequest, "{empty}");
+        let nowhere = questions::record(&store, id + 100, &asked(t, "why?")).unwrap_err();
+        assert_eq!(nowhere.code(), ErrorCode::NotFound);
+        assert!(
+            nowhere.to_string().contains("incident: no incident"),
+            "{nowhere}"
+        );
+
+        let h = sightline_api::incident_questions(&ctx, IncidentRequest { id }).unwrap();
+        let qs: Vec<&str> = h.questions.iter().map(|q| q.question.as_str()).collect();
+        assert_eq!(qs, ["is us-east-1 ok?", "why are orders slow?"]);
+        assert_eq!(h.questions[0].by.as_deref(), Some("tester"));
+        assert_eq!(h.questions[0].intent, "why_slow");
+        assert!(h.questions[0].answer.chars().count() <= questions::ANSWER_CHARS + 1);
+        let d = sightline_api::incident_detail(&ctx, IncidentRequest { id }).unwrap();
+        assert_eq!(
+            d.timeline.iter().filter(|e| e.kind == "question").count(),
+            2
+        );
+        assert_eq!(d.incident.last_activity_ms, noted.incident.last_activity_ms);
+        let none =
+            sightline_api::incident_questions(&ctx, IncidentRequest { id: id + 100 }).unwrap_err();
+        assert_eq!(none.code(), ErrorCode::NotFound);
+    }
     let resolved = update(IncidentAction::Resolve).unwrap();
     assert_eq!(resolved.incident.state, "resolved");
     assert!(
@@ -329,6 +370,7 @@ fn an_incident_is_listed_acknowledged_noted_resolved_and_drafted() {
     assert_eq!(written, pm.markdown);
     assert!(written.contains(&d.report.as_ref().unwrap().sentence));
     assert!(written.contains("rolled payment back to 2.4.0"));
+    assert!(written.contains("asked \"why are orders slow?\" (tester)"));
     let html = sightline_api::incident_postmortem(
         &ctx,
         PostmortemRequest {

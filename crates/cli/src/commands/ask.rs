@@ -10,7 +10,7 @@ use sightline_api::slo::{load_slos, parse_slo_file};
 use sightline_ask::catalog::journey_files;
 use sightline_ask::eval::{Grade, grade, load, summarise};
 use sightline_ask::model::{ModelConfig, ask_with_model};
-use sightline_ask::{Answer, Context, ask};
+use sightline_ask::{Answer, Context, ask, history};
 use sightline_demo::incident_files;
 use sightline_store::Store;
 
@@ -146,18 +146,37 @@ pub fn run(cli: &Cli, args: &AskArgs) -> anyhow::Result<Code> {
         ))
         .into());
     }
+    let refused = |e: sightline_ask::AskError| match e {
+        sightline_ask::AskError::BadInput(m) => anyhow::Error::from(Refused(m)),
+        other => other.into(),
+    };
+    // An incident that does not exist is refused before any answering.
+    if let Some(id) = args.incident {
+        history::check_incident(&ctx, id).map_err(|e| match e {
+            sightline_ask::AskError::Api(sightline_api::ApiError::NotFound(_)) => {
+                anyhow::Error::from(Refused(format!(
+                    "--incident {id}: no such incident (`sightline incident list --all` lists them)"
+                )))
+            }
+            other => refused(other),
+        })?;
+    }
     let answer = match model_config(args)? {
         Some(cfg) => ask_with_model(&ctx, &question, &cfg),
         None => ask(&ctx, &question),
     }
-    .map_err(|e| match e {
-        sightline_ask::AskError::BadInput(m) => anyhow::Error::from(Refused(m)),
-        other => other.into(),
-    })?;
+    .map_err(refused)?;
+    if let Some(id) = args.incident {
+        let by = args.by.clone().or_else(|| std::env::var("USER").ok());
+        history::remember(&ctx, id, &answer, by.as_deref(), now_ms()).map_err(refused)?;
+    }
     if cli.json {
         output::json(&answer)?;
     } else {
         print(&answer);
+        if let Some(id) = args.incident {
+            println!("\n(kept on incident {id}: `sightline incident show {id}` lists it)");
+        }
     }
     Ok(Code(OK))
 }

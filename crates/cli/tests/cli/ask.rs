@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use sightline_store::Store;
 
-use crate::{dataset, recorded_incident, sightline, stderr, stdout_json as json};
+use crate::{
+    dataset, incidents_project, recorded_incident, sightline, stderr, stdout_json as json,
+};
 
 const INCIDENT: &str = "01-payment-bad-release-use1";
 
@@ -16,23 +18,7 @@ fn project(dir: &Path) -> (PathBuf, PathBuf, i64) {
     let runs = recorded_incident(INCIDENT, &db);
     Store::open(&db).unwrap().insert_runs(&runs, 0).unwrap();
     let at = runs.last().unwrap().started_at_ms + 1;
-    let p = dir.join("project");
-    std::fs::create_dir_all(p.join("slos")).unwrap();
-    std::fs::create_dir_all(p.join("journeys")).unwrap();
-    std::fs::copy(dataset().join("slos.yaml"), p.join("slos/slos.yaml")).unwrap();
-    for f in ["api-login.yaml", "api-browse.yaml"] {
-        std::fs::copy(
-            dataset().join("journeys").join(f),
-            p.join("journeys").join(f),
-        )
-        .unwrap();
-    }
-    std::fs::copy(
-        dataset().join("../../journeys/demo/api-order-status.yaml"),
-        p.join("journeys/api-order-status.yaml"),
-    )
-    .unwrap();
-    (db, p, at)
+    (db, incidents_project(dir), at)
 }
 
 #[test]

@@ -10,8 +10,8 @@ use sightline_api::slo::parse_slo_file;
 use sightline_store::Store;
 
 use crate::{
-    dataset, has_onset_band, incident_telemetry, self_contained_svgs, sightline, stderr,
-    stdout_json as json, svg_texts,
+    dataset, has_onset_band, incident_telemetry, incidents_project, self_contained_svgs, sightline,
+    stderr, stdout_json as json, svg_texts,
 };
 
 /// The recorded incident in a database, with the live SLOs ticked over its
@@ -341,4 +341,94 @@ fn a_postmortem_without_its_slo_says_why_it_has_no_charts() {
         })
         .count();
     assert_eq!(svgs, 0);
+}
+
+#[test]
+fn questions_asked_about_an_incident_are_kept_on_its_timeline() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, end) = fired(tmp.path());
+    let db_s = db.to_str().unwrap();
+    let p = incidents_project(tmp.path());
+    let p_s = p.to_str().unwrap();
+    let at = end.to_string();
+    let list = json(&sightline(&["--db", db_s, "--json", "incident", "list"]));
+    let first = &list["incidents"][0];
+    let id = first["id"].as_i64().unwrap().to_string();
+    let activity = first["last_activity_ms"].as_i64().unwrap();
+
+    // An incident that is not there is refused before anything is answered.
+    let ask = |incident: &str, question: &str| {
+        sightline(&[
+            "--db",
+            db_s,
+            "--json",
+            "ask",
+            question,
+            "--project",
+            p_s,
+            "--at",
+            &at,
+            "--incident",
+            incident,
+            "--by",
+            "alice",
+        ])
+    };
+    let missing = ask("999", "why are orders slow?");
+    assert_eq!(missing.status.code(), Some(3), "{}", stderr(&missing));
+    let refusal = format!(
+        "{}{}",
+        stderr(&missing),
+        String::from_utf8_lossy(&missing.stdout)
+    );
+    assert!(
+        refusal.contains("--incident 999: no such incident"),
+        "{refusal}"
+    );
+
+    let mut intents = Vec::new();
+    for q in ["why are orders slow?", "did the last deploy cause this?"] {
+        let out = ask(&id, q);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        intents.push(json(&out)["intent"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(intents, ["why_slow", "deploy_caused"]);
+
+    let show = json(&sightline(&[
+        "--db", db_s, "--json", "incident", "show", &id,
+    ]));
+    let asked: Vec<(&str, &str)> = show["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "question")
+        .map(|e| (e["summary"].as_str().unwrap(), e["by"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("why are orders slow?", "alice"),
+            ("did the last deploy cause this?", "alice")
+        ]
+    );
+    // Asking keeps no incident open: the merge window counts from alerts
+    // and notes only.
+    let after = json(&sightline(&["--db", db_s, "--json", "incident", "list"]));
+    assert_eq!(after["incidents"][0]["last_activity_ms"], activity);
+
+    let out = sightline(&[
+        "--db",
+        db_s,
+        "incident",
+        "--slos",
+        dataset().to_str().unwrap(),
+        "postmortem",
+        &id,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("asked \"why are orders slow?\" (alice)"),
+        "the draft lists the question:\n{md}"
+    );
 }

@@ -58,6 +58,28 @@ pub fn recorded_incident(name: &str, db: &Path) -> Vec<sightline_core::Run> {
     inc.store_telemetry(&mut store).unwrap()
 }
 
+/// A project folder (`slos/`, `journeys/`) for `sightline ask` over the
+/// recorded incidents: their SLOs and journeys, and the demo's API journey.
+pub fn incidents_project(dir: &Path) -> std::path::PathBuf {
+    let p = dir.join("project");
+    std::fs::create_dir_all(p.join("slos")).unwrap();
+    std::fs::create_dir_all(p.join("journeys")).unwrap();
+    std::fs::copy(dataset().join("slos.yaml"), p.join("slos/slos.yaml")).unwrap();
+    for f in ["api-login.yaml", "api-browse.yaml"] {
+        std::fs::copy(
+            dataset().join("journeys").join(f),
+            p.join("journeys").join(f),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        dataset().join("../../journeys/demo/api-order-status.yaml"),
+        p.join("journeys/api-order-status.yaml"),
+    )
+    .unwrap();
+    p
+}
+
 /// Standard output as JSON, or a panic showing both streams.
 pub fn stdout_json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

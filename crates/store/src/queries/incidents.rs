@@ -37,7 +37,8 @@ pub struct TimelineRow {
     pub seq: i64,
     /// When it happened, Unix ms.
     pub at_ms: i64,
-    /// `alert_fired`, `alert_resolved`, `attribution`, `note`, `state`.
+    /// `alert_fired`, `alert_resolved`, `attribution`, `note`, `state`,
+    /// `question`.
     pub kind: String,
     /// What to open: `alert:SLO/RULE/FIRING_MS`, `run:ID`, `event:ID`.
     pub link: Option<String>,
@@ -128,6 +129,51 @@ pub fn add(conn: &Connection, incident: i64, item: &TimelineRow) -> Result<()> {
     Ok(())
 }
 
+/// Appends a question asked about an incident (kind `question`, the
+/// question as summary, `detail` what answered it). Unlike [`add`] it leaves
+/// the last activity alone: people asking about an incident do not keep it
+/// open for the next alert to join.
+pub fn add_question(conn: &Connection, incident: i64, item: &TimelineRow) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO incident_timeline (incident_id, at_ms, kind, link, summary, by_whom, detail)
+         VALUES (?1, ?2, 'question', ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        incident,
+        item.at_ms,
+        item.link,
+        item.summary,
+        item.by,
+        item.detail
+    ])?;
+    Ok(())
+}
+
+/// The questions asked about an incident, newest first, at most `limit`.
+pub fn questions(conn: &Connection, incident: i64, limit: usize) -> Result<Vec<TimelineRow>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at_ms, kind, link, summary, by_whom, detail FROM incident_timeline
+         WHERE incident_id = ?1 AND kind = 'question' ORDER BY at_ms DESC, seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt
+        .query_map(params![incident, limit], timeline_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+fn timeline_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<TimelineRow> {
+    Ok(TimelineRow {
+        seq: r.get(0)?,
+        at_ms: r.get(1)?,
+        kind: r.get(2)?,
+        link: r.get(3)?,
+        summary: r.get(4)?,
+        by: r.get(5)?,
+        detail: r.get(6)?,
+    })
+}
+
 /// One incident, if it exists.
 pub fn get(conn: &Connection, id: i64) -> Result<Option<IncidentRow>> {
     Ok(conn
@@ -160,17 +206,7 @@ pub fn timeline(conn: &Connection, id: i64) -> Result<Vec<TimelineRow>> {
          WHERE incident_id = ?1 ORDER BY at_ms, seq",
     )?;
     let rows = stmt
-        .query_map([id], |r| {
-            Ok(TimelineRow {
-                seq: r.get(0)?,
-                at_ms: r.get(1)?,
-                kind: r.get(2)?,
-                link: r.get(3)?,
-                summary: r.get(4)?,
-                by: r.get(5)?,
-                detail: r.get(6)?,
-            })
-        })?
+        .query_map([id], timeline_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

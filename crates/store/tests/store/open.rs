@@ -173,3 +173,75 @@ fn a_migration_missing_from_the_middle_is_applied_on_open() {
         Some(migrate::latest_version())
     );
 }
+
+#[test]
+fn an_incident_timeline_from_before_questions_is_rebuilt_with_its_rows() {
+    // A database made by the build before `incident_questions`: every
+    // migration up to it, and an incident with a note on its timeline.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("q.db");
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    let tx = conn.transaction().unwrap();
+    tx.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at_ms INTEGER NOT NULL)",
+    )
+    .unwrap();
+    for m in migrate::MIGRATIONS
+        .iter()
+        .filter(|m| m.name != "incident_questions")
+    {
+        tx.execute_batch(m.sql).unwrap();
+        tx.execute(
+            "INSERT INTO schema_migrations VALUES (?1, ?2, 0)",
+            rusqlite::params![m.version, m.name],
+        )
+        .unwrap();
+    }
+    tx.execute_batch(
+        "INSERT INTO incidents (slo, title, opened_at_ms, last_activity_ms, state, state_at_ms)
+             VALUES ('orders', 'orders are slow', 10, 20, 'open', 10);
+         INSERT INTO incident_timeline (incident_id, at_ms, kind, summary, by_whom)
+             VALUES (1, 20, 'note', 'rolled back', 'bob');",
+    )
+    .unwrap();
+    let refused = tx.execute(
+        "INSERT INTO incident_timeline (incident_id, at_ms, kind, summary) VALUES (1, 30, 'question', 'why?')",
+        [],
+    );
+    assert!(refused.is_err(), "the old table has no question kind");
+    tx.commit().unwrap();
+    drop(conn);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        Some(migrate::latest_version())
+    );
+    let c = store.conn();
+    let kept = sightline_store::queries::incidents::timeline(c, 1).unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (
+            kept[0].kind.as_str(),
+            kept[0].summary.as_str(),
+            kept[0].by.as_deref()
+        ),
+        ("note", "rolled back", Some("bob"))
+    );
+    c.execute(
+        "INSERT INTO incident_timeline (incident_id, at_ms, kind, summary) VALUES (1, 30, 'question', 'why?')",
+        [],
+    )
+    .unwrap();
+    let bad = c.execute(
+        "INSERT INTO incident_timeline (incident_id, at_ms, kind, summary) VALUES (1, 30, 'gossip', 'x')",
+        [],
+    );
+    assert!(bad.is_err(), "other kinds are still refused");
+    // Deleting the incident still takes its timeline with it.
+    c.execute("DELETE FROM incidents WHERE id = 1", []).unwrap();
+    let left: i64 = c
+        .query_row("SELECT count(*) FROM incident_timeline", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+}

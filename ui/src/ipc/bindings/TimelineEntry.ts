@@ -10,7 +10,8 @@ export type TimelineEntry = {
 at_ms: number, 
 /**
  * `alert_fired`, `alert_resolved`, `attribution`, `note`, `state`,
- * `deploy`, `kubernetes`, `first_failing_run`, `recovery_run`.
+ * `question`, `deploy`, `kubernetes`, `first_failing_run`,
+ * `recovery_run`.
  */
 kind: string, 
 /**

@@ -14,6 +14,7 @@ import type { DiscoveryView } from "./DiscoveryView";
 import type { IncidentDetail } from "./IncidentDetail";
 import type { IncidentList } from "./IncidentList";
 import type { IncidentPostmortem } from "./IncidentPostmortem";
+import type { IncidentQuestions } from "./IncidentQuestions";
 import type { IncidentRequest } from "./IncidentRequest";
 import type { IncidentUpdate } from "./IncidentUpdate";
 import type { IncidentsRequest } from "./IncidentsRequest";
@@ -78,6 +79,7 @@ export type IpcContract = {
   incident_detail: { request: IncidentRequest; response: IncidentDetail };
   incident_update: { request: IncidentUpdate; response: IncidentDetail };
   incident_postmortem: { request: PostmortemRequest; response: IncidentPostmortem };
+  incident_questions: { request: IncidentRequest; response: IncidentQuestions };
   discovery: { request: DiscoveryRequest; response: DiscoveryView };
   discovery_decide: { request: DiscoveryDecision; response: DecisionMade };
   record_stop: { request: RecordStopRequest; response: Ack };
@@ -91,4 +93,4 @@ export type IpcStreams = {
 };
 
 /** The name of every IPC command and stream. */
-export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "ask_model_save", "policy_approve", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "discovery", "discovery_decide", "record_stop", "subscribe", "replay", "record"] as const;
+export const IPC_COMMANDS = ["app_info", "ui_ready", "overview", "journeys", "journey_detail", "runs_page", "run_detail", "slo_list", "slo_get", "slo_preview", "slo_save", "settings", "settings_save", "ask_model_save", "policy_approve", "secret_set", "secret_delete", "attribution", "incidents", "incident_detail", "incident_update", "incident_postmortem", "incident_questions", "discovery", "discovery_decide", "record_stop", "subscribe", "replay", "record"] as const;

@@ -66,7 +66,7 @@ describe("AskBox", () => {
     expect(document.activeElement).toBe(input());
 
     submit("why is checkout failing?");
-    expect(requests(call, "ask")).toEqual([{ question: "why is checkout failing?", at_ms: null }]);
+    expect(requests(call, "ask")).toEqual([{ question: "why is checkout failing?", at_ms: null, incident: null }]);
     const loading = within(dialog()).getByTestId("ask-loading");
     expect(loading.getAttribute("role")).toBe("status");
     expect(loading.textContent).toContain("why is checkout failing?");
@@ -204,6 +204,73 @@ describe("AskBox", () => {
     await screen.findByTestId("ask-text");
     expect(dialog().textContent).toContain("No engine call returned 42%");
     expect(dialog().textContent).toContain("Note: the model timed out");
+  });
+});
+
+describe("AskBox on an incident", () => {
+  const stored = (question: string, at_ms: number, by: string | null = "alice") => ({
+    at_ms,
+    question,
+    intent: "why_slow",
+    source: "builtin",
+    answer: `answer to ${question}`,
+    by,
+  });
+
+  it("sends the incident with each question and lists the incident's questions, reloaded after each answer", async () => {
+    window.location.hash = "#/incidents/7";
+    const kept = [stored("is us-east-1 ok?", 1_000)];
+    answer(call, {
+      ask: (r: { question: string }) => {
+        kept.unshift(stored(r.question, 2_000 + kept.length, "me"));
+        return askAnswer({ question: r.question, answer: `answer to ${r.question}` });
+      },
+      incident_questions: (r: { id: number }) => ({ id: r.id, questions: [...kept] }),
+    });
+    renderWithFocus();
+    open();
+    const history = await screen.findByTestId("ask-incident-history");
+    expect(dialog().textContent).toContain("Asked about incident #7");
+    expect(within(history).getAllByRole("button").map((b) => b.textContent)).toEqual(["is us-east-1 ok?"]);
+    expect(history.textContent).toContain("alice");
+    expect(requests(call, "incident_questions")).toEqual([{ id: 7 }]);
+    expect(screen.queryByTestId("ask-history")).toBeNull();
+
+    submit("why are orders slow?");
+    await screen.findByTestId("ask-text");
+    expect(requests(call, "ask")).toEqual([{ question: "why are orders slow?", at_ms: null, incident: 7 }]);
+    await waitFor(() =>
+      expect(
+        within(screen.getByTestId("ask-incident-history"))
+          .getAllByRole("button")
+          .map((b) => b.textContent),
+      ).toEqual(["why are orders slow?", "is us-east-1 ok?"]),
+    );
+    expect(requests(call, "incident_questions")).toHaveLength(2);
+
+    // Pressing an earlier question asks it again, on the same incident.
+    fireEvent.click(within(screen.getByTestId("ask-incident-history")).getByText("is us-east-1 ok?"));
+    await waitFor(() => expect(screen.getByTestId("ask-text").textContent).toBe("answer to is us-east-1 ok?"));
+    expect(requests(call, "ask")[1]).toEqual({ question: "is us-east-1 ok?", at_ms: null, incident: 7 });
+  });
+
+  it("asks about the incident an attribution was opened from, and says when nothing was asked yet", async () => {
+    window.location.hash = "#/attribution/orders-latency?incident=3";
+    answer(call, { incident_questions: { id: 3, questions: [] } });
+    renderWithFocus();
+    open();
+    expect((await screen.findByTestId("ask-incident-history-none")).textContent).toContain("Nothing asked yet");
+    expect(requests(call, "incident_questions")).toEqual([{ id: 3 }]);
+  });
+
+  it("says why when the incident is not there, in the history and for the question", async () => {
+    window.location.hash = "#/incidents/9";
+    const gone = () => Promise.reject(new CallError("not_found", "incident: no incident 9"));
+    answer(call, { incident_questions: gone, ask: gone });
+    renderWithFocus();
+    open("why is checkout failing?");
+    expect((await screen.findByTestId("ask-incident-history-error")).textContent).toContain("no incident 9");
+    expect((await screen.findByTestId("ask-error")).textContent).toContain("no incident 9");
   });
 });
 

@@ -4,6 +4,8 @@ import { onOpenAsk, openAsk } from "../../data/ask";
 import type { Loadable } from "../../data/useCommand";
 import { moment } from "../../format";
 import { type Answer, call, CallError, type EvidenceItem } from "../../ipc";
+import { useRoute } from "../../router";
+import { IncidentHistory, incidentOf, SessionHistory } from "./History";
 
 /** How many of this session's questions the box lists. */
 const HISTORY = 12;
@@ -39,13 +41,20 @@ function focusables(root: HTMLElement): HTMLElement[] {
  * header's button or a suggested question ([`openAsk`]). It asks the engine
  * (`ask`), shows the answer, its evidence (links into the app close the box
  * and go there), follow-up questions to ask next, and this session's
- * questions. Escape closes it and gives focus back to where it was.
+ * questions; opened on an incident, it sends the incident with each question
+ * (the engine keeps it on the incident) and lists the incident's questions. Escape closes it and gives focus back to where it was.
  */
 export function AskBox() {
   const [open, setOpen] = useState(false);
   const [draft, setDraft] = useState("");
   const [current, setCurrent] = useState<Asked | null>(null);
   const [history, setHistory] = useState<string[]>([]);
+  // Questions asked on an incident's view are remembered on that incident.
+  const incident = incidentOf(useRoute());
+  const incidentRef = useRef(incident);
+  incidentRef.current = incident;
+  // Counts the answers stored on an incident, so its history reloads.
+  const [answered, setAnswered] = useState(0);
   const openRef = useRef(false);
   const seq = useRef(0);
   const input = useRef<HTMLInputElement>(null);
@@ -61,8 +70,12 @@ export function AskBox() {
     setDraft(q);
     setCurrent({ question: q, result: { state: "loading" } });
     setHistory((h) => [q, ...h.filter((x) => x !== q)].slice(0, HISTORY));
-    call("ask", { question: q, at_ms: null }).then(
-      (data) => id === seq.current && setCurrent({ question: q, result: { state: "ready", data } }),
+    const about = incidentRef.current;
+    call("ask", { question: q, at_ms: null, incident: about }).then(
+      (data) => {
+        if (about !== null) setAnswered((n) => n + 1);
+        if (id === seq.current) setCurrent({ question: q, result: { state: "ready", data } });
+      },
       (err: unknown) =>
         id === seq.current && setCurrent({ question: q, result: { state: "error", error: toCallError(err) } }),
     );
@@ -189,19 +202,10 @@ export function AskBox() {
         <div class="ask-result" aria-live="polite" aria-busy={current?.result.state === "loading"}>
           {current && <Result asked={current} onAsk={ask} onFollow={follow} />}
         </div>
-        {history.length > 0 && (
-          <nav class="ask-history" aria-labelledby="ask-history-title">
-            <h3 id="ask-history-title">Asked this session</h3>
-            <ul data-testid="ask-history">
-              {history.map((q) => (
-                <li key={q}>
-                  <button type="button" class="link" onClick={() => ask(q)}>
-                    {q}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          </nav>
+        {incident === null ? (
+          <SessionHistory questions={history} onAsk={ask} />
+        ) : (
+          <IncidentHistory incident={incident} answered={answered} onAsk={ask} />
         )}
       </div>
     </div>

@@ -84,7 +84,9 @@ describe("Overview", () => {
     expect((within(dialog).getByLabelText("Question") as HTMLInputElement).value).toBe(
       "why is checkout-availability burning?",
     );
-    expect(requests(call, "ask")).toEqual([{ question: "why is checkout-availability burning?", at_ms: null }]);
+    expect(requests(call, "ask")).toEqual([
+      { question: "why is checkout-availability burning?", at_ms: null, incident: null },
+    ]);
     expect((await within(dialog).findByTestId("ask-text")).textContent).toBe("orders burn in us-east-1");
   });
 

@@ -12,4 +12,10 @@ question: string,
  * Answer for this moment, Unix ms; when absent, the shell's moment
  * (its clock, or the moment it was told to answer at).
  */
-at_ms: number | null, };
+at_ms: number | null, 
+/**
+ * The incident the box was opened on, if any: the question and what
+ * answered it join that incident's history of questions
+ * (`incident_questions`) and its timeline.
+ */
+incident: number | null, };
