@@ -97,6 +97,14 @@ pub enum DiscoverAction {
         /// Seed.
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Drive the demo shop instead: start it on loopback with its access
+        /// log on, play the sessions against it over HTTP, and keep the log
+        /// the shop wrote (its journeys, not the generic site's).
+        #[arg(long)]
+        shop: bool,
+        /// With --shop: sessions played at once.
+        #[arg(long, default_value_t = 16, requires = "shop")]
+        concurrency: usize,
     },
     /// Score discovery on a simulated folder: adjusted Rand index, purity, bots.
     Eval {

@@ -14,8 +14,10 @@
 //! - OpenTelemetry SDK spans, logs and metrics over OTLP when given an
 //!   endpoint ([`otel`]);
 //! - scripted scenarios with ground-truth labels ([`scenario`]), so attribution
-//!   can be scored against the known cause.
+//!   can be scored against the known cause;
+//! - an nginx-style access log of the frontend ([`access_log`]), for discovery.
 
+pub mod access_log;
 pub mod admin;
 pub mod deploy;
 pub mod error;

@@ -43,6 +43,10 @@ struct Args {
     /// Log every request over OTLP, not only the 4xx and 5xx answers.
     #[arg(long)]
     otlp_access_logs: bool,
+    /// Append the frontends' access log to FILE, as nginx writes it
+    /// (Combined with `$request_time`; `sightline discover` reads it).
+    #[arg(long, value_name = "FILE")]
+    access_log: Option<PathBuf>,
     /// Scenario file to play (see datasets/scenarios/).
     #[arg(long)]
     scenario: Option<PathBuf>,
@@ -147,6 +151,7 @@ async fn main() -> anyhow::Result<()> {
             access_logs: args.otlp_access_logs,
             ..OtelConfig::new(e)
         }),
+        access_log: args.access_log,
         ..ShopConfig::default()
     };
     let shop = sightline_demo_shop::start(config).await?;

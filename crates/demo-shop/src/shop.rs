@@ -44,6 +44,9 @@ pub struct ShopConfig {
     pub seed: u64,
     /// Where spans, logs and metrics are exported over OTLP/HTTP, if anywhere.
     pub otlp: Option<OtelConfig>,
+    /// The frontends' access log (Combined + `$request_time`), appended to,
+    /// if anywhere ([`crate::access_log`]).
+    pub access_log: Option<std::path::PathBuf>,
 }
 
 impl Default for ShopConfig {
@@ -56,6 +59,7 @@ impl Default for ShopConfig {
             deploy_webhook: None,
             seed: 42,
             otlp: None,
+            access_log: None,
         }
     }
 }
@@ -200,6 +204,11 @@ pub async fn start(config: ShopConfig) -> Result<ShopHandle, ShopError> {
         .transpose()?
         .map(Arc::new);
     let spans = Arc::new(SpanStore::default());
+    let access_log = config
+        .access_log
+        .as_deref()
+        .map(crate::access_log::AccessLog::open)
+        .transpose()?;
     let state = Arc::new(ShopState {
         otel,
         faults: FaultRegistry::new(config.seed),
@@ -228,7 +237,13 @@ pub async fn start(config: ShopConfig) -> Result<ShopHandle, ShopError> {
         let ctx = |name: &'static str| {
             Arc::new(ServiceCtx::new(name, &region, state.clone(), data.clone()))
         };
-        let app = frontend::router(ctx("frontend")).merge(admin::router(state.clone()));
+        let mut app = frontend::router(ctx("frontend")).merge(admin::router(state.clone()));
+        if let Some(log) = &access_log {
+            app = app.layer(axum::middleware::from_fn_with_state(
+                log.clone(),
+                crate::access_log::log_request,
+            ));
+        }
         tasks.push(serve(frontend_listener, app, stop_rx.clone()));
         for name in BACKENDS {
             if let Some(l) = backends.remove(name) {

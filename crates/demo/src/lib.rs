@@ -8,7 +8,8 @@
 //! labelled simulated ([`history`]); the live part is real runs only. The
 //! demo's alert windows are the Workbook's on a compressed clock
 //! ([`slos`]). A terminal view ([`view`]) follows it live; a report
-//! ([`report`]) says what happened, with the evidence.
+//! ([`report`]) says what happened, with the evidence. Apart from the demo,
+//! [`traffic`] drives the shop with simulated users for SLI discovery.
 
 pub mod closed_loop;
 pub mod history;
@@ -17,6 +18,7 @@ pub mod incident_files;
 pub mod report;
 pub mod slos;
 pub mod timeline;
+pub mod traffic;
 pub mod view;
 
 /// The demo journeys, embedded so `sightline demo` runs from any folder.

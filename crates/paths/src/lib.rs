@@ -24,8 +24,9 @@
 //!
 //! It does no I/O beyond the readers it is handed and reads no clock: the
 //! CLI opens files and passes everything in. [`eval`] scores the clustering
-//! against truth (adjusted Rand index, purity) and [`simulate`] makes
-//! labelled traffic with a seed.
+//! against truth (adjusted Rand index, purity); [`simulate`] makes
+//! labelled traffic with a seed, and [`shop_traffic`] plans labelled
+//! sessions of the demo shop for a driver to play against it.
 
 pub mod candidates;
 pub mod cluster;
@@ -36,6 +37,7 @@ pub mod parse;
 pub mod proposal;
 pub mod request;
 pub mod sessions;
+pub mod shop_traffic;
 pub mod simulate;
 pub mod skeleton;
 

@@ -42,7 +42,20 @@ impl Rng {
     pub fn chance(&mut self, p: f64) -> bool {
         self.f() < p
     }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    /// An index of `shares` (which sum to 1), drawn with those weights; the
+    /// last when rounding leaves the draw past them all.
+    pub fn share(&mut self, shares: &[f64]) -> usize {
+        let mut u = self.f();
+        for (i, s) in shares.iter().enumerate() {
+            if u < *s {
+                return i;
+            }
+            u -= s;
+        }
+        shares.len().saturating_sub(1)
+    }
+    /// One of `items`, uniformly (which must not be empty).
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
@@ -373,15 +386,7 @@ pub fn generate(mix: &Mix) -> Generated {
             play(&mut lines, &mut r, &ip, ua, start, &reqs, true);
             continue;
         }
-        let mut u = r.f();
-        let mut kind = 0;
-        for (i, share) in JOURNEY_SHARE.iter().enumerate() {
-            kind = i;
-            if u < *share {
-                break;
-            }
-            u -= share;
-        }
+        let kind = r.share(&JOURNEY_SHARE);
         let ua = if kind == 5 { "okhttp/4.12.0" } else { ua };
         let base = journey(kind, &mut r);
         let mut reqs = Vec::new();

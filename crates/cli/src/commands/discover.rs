@@ -8,7 +8,7 @@
 //! representative path, stable over the same data). This module turns the
 //! arguments into its request and prints the answer.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use sightline_api::ApiContext;
@@ -94,13 +94,22 @@ pub fn run(cli: &Cli, args: &DiscoverArgs) -> anyhow::Result<Code> {
             sessions,
             noise,
             seed,
+            shop,
+            concurrency,
         }) => {
-            let g = sightline_paths::simulate::generate(&sightline_paths::simulate::Mix {
+            let mix = sightline_paths::simulate::Mix {
                 sessions: *sessions,
                 noise: *noise,
                 seed: *seed,
                 ..Default::default()
-            });
+            };
+            if !(0.0..=1.0).contains(noise) {
+                return Err(Refused(format!("--noise {noise}: a share, from 0 to 1")).into());
+            }
+            if *shop {
+                return drive_shop(cli, out, &mix, *concurrency);
+            }
+            let g = sightline_paths::simulate::generate(&mix);
             std::fs::create_dir_all(out)?;
             std::fs::write(out.join("access.log"), &g.log)?;
             std::fs::write(out.join("truth.csv"), &g.truth)?;
@@ -281,6 +290,50 @@ fn accept(cli: &Cli, input: &DiscoverInput, id: &str, files: &[PathBuf]) -> anyh
         if let Some(r) = record {
             println!("fill in the skeleton's clicks and fields by recording it:\n  {r}");
         }
+    }
+    Ok(Code(OK))
+}
+
+/// `discover simulate --shop`: the demo shop driven by simulated users.
+fn drive_shop(
+    cli: &Cli,
+    out: &Path,
+    mix: &sightline_paths::simulate::Mix,
+    concurrency: usize,
+) -> anyhow::Result<Code> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let quiet = cli.json;
+    let driven = runtime
+        .block_on(sightline_demo::traffic::drive_shop(
+            out,
+            mix,
+            concurrency,
+            move |done, all| {
+                if !quiet {
+                    eprintln!("==> {done} of {all} sessions played");
+                }
+            },
+        ))
+        .map_err(|e| Refused(e.to_string()))?;
+    if cli.json {
+        output::json(&driven)?;
+    } else {
+        let statuses: Vec<String> = driven
+            .statuses
+            .iter()
+            .map(|(s, n)| format!("{s}: {n}"))
+            .collect();
+        println!(
+            "played {} sessions ({} requests, {}) against the demo shop in {:.1} s; its access log is {}, the truth {}",
+            driven.sessions,
+            driven.requests,
+            statuses.join(", "),
+            driven.seconds,
+            driven.access_log.display(),
+            driven.truth.display()
+        );
     }
     Ok(Code(OK))
 }

@@ -94,6 +94,79 @@ fn simulate_list_reject_accept_and_eval() {
 }
 
 #[test]
+fn the_demo_shop_driven_by_simulated_users_logs_traffic_discovery_clusters() {
+    // Real requests to the real shop on loopback: the log is the shop's own.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sim = dir.path().join("shop");
+    let sim_s = sim.to_str().expect("utf-8");
+    let out = sightline(&[
+        "--json",
+        "discover",
+        "simulate",
+        sim_s,
+        "--shop",
+        "--sessions",
+        "400",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let driven = json(&out);
+    assert_eq!(driven["sessions"], 420, "{driven}");
+    let requests = driven["requests"].as_u64().expect("requests");
+    assert!(requests > 2_000, "{driven}");
+    // Pages, redirects after forms, the bots' misses, and the payment
+    // fault's failed checkouts: all answered by the shop itself.
+    for status in ["200", "303", "404", "502"] {
+        assert!(
+            driven["statuses"][status].as_u64().unwrap_or(0) > 0,
+            "{status}: {driven}"
+        );
+    }
+    assert!(
+        driven["statuses"].get("0").is_none(),
+        "every request was answered: {driven}"
+    );
+
+    let log = std::fs::read_to_string(sim.join("access.log")).expect("the shop wrote its log");
+    assert_eq!(log.lines().count() as u64, requests, "one line per request");
+    let first = log.lines().next().expect("a line");
+    assert!(
+        first.starts_with("10.0.") && first.contains(" HTTP/1.1\" ") && first.contains("] \""),
+        "Combined, with the forwarded client: {first}"
+    );
+    assert!(
+        log.contains("\"POST /checkout HTTP/1.1\" 303 "),
+        "checkouts went through"
+    );
+    assert!(
+        log.contains("\"GET /api/orders/"),
+        "the API flow read its own order"
+    );
+
+    let ev = json(&sightline(&["--json", "discover", "eval", sim_s]));
+    let ari = ev["score"]["agreement"]["ari"].as_f64().unwrap_or(0.0);
+    assert!(ari >= 0.9, "ARI {ari} on the shop's log: {ev}");
+    assert_eq!(ev["score"]["bots_dropped"], 20, "{ev}");
+
+    // With 30% of the people browsing at random, still above 0.8.
+    let noisy = dir.path().join("noisy");
+    let noisy_s = noisy.to_str().expect("utf-8");
+    let out = sightline(&[
+        "discover",
+        "simulate",
+        noisy_s,
+        "--shop",
+        "--sessions",
+        "400",
+        "--noise",
+        "0.3",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ev = json(&sightline(&["--json", "discover", "eval", noisy_s]));
+    let ari = ev["score"]["agreement"]["ari"].as_f64().unwrap_or(0.0);
+    assert!(ari > 0.8, "ARI {ari} with 30% noise: {ev}");
+}
+
+#[test]
 fn real_samples_through_the_binary() {
     let fx = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures");
     if !fx.exists() {
