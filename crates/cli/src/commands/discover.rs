@@ -97,15 +97,15 @@ pub fn run(cli: &Cli, args: &DiscoverArgs) -> anyhow::Result<Code> {
             shop,
             concurrency,
         }) => {
+            if !(0.0..=1.0).contains(noise) {
+                return Err(Refused(format!("--noise {noise}: a share, from 0 to 1")).into());
+            }
             let mix = sightline_paths::simulate::Mix {
                 sessions: *sessions,
                 noise: *noise,
                 seed: *seed,
                 ..Default::default()
             };
-            if !(0.0..=1.0).contains(noise) {
-                return Err(Refused(format!("--noise {noise}: a share, from 0 to 1")).into());
-            }
             if *shop {
                 return drive_shop(cli, out, &mix, *concurrency);
             }

@@ -107,8 +107,7 @@ pub fn open(
     Ok(conn.last_insert_rowid())
 }
 
-/// Appends to an incident's timeline and moves its last activity on.
-pub fn add(conn: &Connection, incident: i64, item: &TimelineRow) -> Result<()> {
+fn insert(conn: &Connection, incident: i64, kind: &str, item: &TimelineRow) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO incident_timeline (incident_id, at_ms, kind, link, summary, by_whom, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -116,12 +115,18 @@ pub fn add(conn: &Connection, incident: i64, item: &TimelineRow) -> Result<()> {
     .execute(params![
         incident,
         item.at_ms,
-        item.kind,
+        kind,
         item.link,
         item.summary,
         item.by,
         item.detail
     ])?;
+    Ok(())
+}
+
+/// Appends to an incident's timeline and moves its last activity on.
+pub fn add(conn: &Connection, incident: i64, item: &TimelineRow) -> Result<()> {
+    insert(conn, incident, &item.kind, item)?;
     conn.prepare_cached(
         "UPDATE incidents SET last_activity_ms = max(last_activity_ms, ?2) WHERE id = ?1",
     )?
@@ -129,24 +134,12 @@ pub fn add(conn: &Connection, incident: i64, item: &TimelineRow) -> Result<()> {
     Ok(())
 }
 
-/// Appends a question asked about an incident (kind `question`, the
-/// question as summary, `detail` what answered it). Unlike [`add`] it leaves
-/// the last activity alone: people asking about an incident do not keep it
-/// open for the next alert to join.
+/// Appends a question asked about an incident (kind `question` whatever
+/// `item.kind` says, the question as summary, `detail` what answered it).
+/// Unlike [`add`] it leaves the last activity alone: people asking about an
+/// incident do not keep it open for the next alert to join.
 pub fn add_question(conn: &Connection, incident: i64, item: &TimelineRow) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO incident_timeline (incident_id, at_ms, kind, link, summary, by_whom, detail)
-         VALUES (?1, ?2, 'question', ?3, ?4, ?5, ?6)",
-    )?
-    .execute(params![
-        incident,
-        item.at_ms,
-        item.link,
-        item.summary,
-        item.by,
-        item.detail
-    ])?;
-    Ok(())
+    insert(conn, incident, "question", item)
 }
 
 /// The questions asked about an incident, newest first, at most `limit`.
