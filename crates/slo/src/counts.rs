@@ -44,6 +44,11 @@ impl Counts {
     }
 }
 
+/// Minutes kept free before the first bucket, for slightly late events.
+const EDGE_SLACK: i64 = 64;
+/// Buckets of a new index with no expected span.
+const INITIAL_LEN: usize = 1024;
+
 /// A Fenwick tree over minute buckets that grows at either end as needed.
 #[derive(Clone, Debug, Default)]
 struct MinuteIndex {
@@ -56,11 +61,23 @@ struct MinuteIndex {
 }
 
 impl MinuteIndex {
+    /// An index already covering minutes `[from, to]` (and some slack), so
+    /// filling it with that range's history never regrows it.
+    fn covering(from: i64, to: i64) -> Self {
+        let len = ((to - from).max(0) + 1 + 2 * EDGE_SLACK) as usize;
+        let len = len.max(INITIAL_LEN);
+        MinuteIndex {
+            base: from - EDGE_SLACK,
+            raw: vec![[0, 0]; len],
+            tree: vec![[0, 0]; len + 1],
+        }
+    }
+
     fn add(&mut self, minute: i64, dv: i64, dg: i64) {
         if self.raw.is_empty() {
-            self.base = minute - 64;
-            self.raw = vec![[0, 0]; 1024];
-            self.tree = vec![[0, 0]; 1025];
+            self.base = minute - EDGE_SLACK;
+            self.raw = vec![[0, 0]; INITIAL_LEN];
+            self.tree = vec![[0, 0]; INITIAL_LEN + 1];
         }
         if minute < self.base || minute >= self.base + self.raw.len() as i64 {
             self.grow_to(minute);
@@ -138,6 +155,19 @@ pub struct Series {
 }
 
 impl Series {
+    /// An empty series whose minute index already covers
+    /// `[from_ms, to_ms]`: for loading a known range of history, where
+    /// growing by doubling would allocate and rebuild the index several times.
+    pub fn covering(from_ms: i64, to_ms: i64) -> Self {
+        Series {
+            events: BTreeMap::new(),
+            minutes: MinuteIndex::covering(
+                from_ms.div_euclid(MINUTE_MS),
+                to_ms.div_euclid(MINUTE_MS),
+            ),
+        }
+    }
+
     /// Adds one valid event.
     pub fn insert(&mut self, at_ms: i64, run_id: RunId, good: bool) {
         if self.events.insert((at_ms, run_id), good).is_none() {
@@ -224,5 +254,29 @@ mod tests {
         s.remove(659_999, id(2)); // second remove is a no-op
         assert_eq!(s.count(0, 10_000_000), Counts { valid: 1, good: 1 });
         assert_eq!(s.len(), 3);
+    }
+
+    #[test]
+    fn a_presized_series_counts_like_a_growing_one() {
+        // Inside the expected span, before it and after it.
+        let (from, to) = (3_600_000 * 24, 3_600_000 * 48);
+        let mut grown = Series::default();
+        let mut sized = Series::covering(from, to);
+        for n in 0..200u8 {
+            let at = from - 7_200_000 + i64::from(n) * 997_331;
+            let good = n % 3 != 0;
+            grown.insert(at, id(n), good);
+            sized.insert(at, id(n), good);
+        }
+        for (a, b) in [
+            (0, i64::MAX / 4),
+            (from, to),
+            (from - 60_000, from + 61_000),
+            (to - 1, to + 5_000_000),
+            (from + 123_456, from + 9_876_543),
+        ] {
+            assert_eq!(sized.count(a, b), grown.count(a, b), "[{a}, {b})");
+        }
+        assert_eq!(sized.count(0, i64::MAX / 4).valid, 200);
     }
 }

@@ -135,21 +135,39 @@ struct SloState {
     /// Per rule, the last evaluation at which its condition held.
     last_true_ms: Vec<Option<i64>>,
     episodes: Vec<AlertEpisode>,
+    /// The time range history is expected over (`SloEngine::expect_span`).
+    span: Option<(i64, i64)>,
+}
+
+/// Adds `e` to the slice `key` of `map`, creating it if new. The lookup comes
+/// first so the key is cloned only for a new slice, not once per event.
+fn insert_into(
+    map: &mut BTreeMap<String, Series>,
+    key: &str,
+    e: &SliEvent,
+    good: bool,
+    span: Option<(i64, i64)>,
+) {
+    match map.get_mut(key) {
+        Some(s) => s.insert(e.started_at_ms, e.run_id, good),
+        None => {
+            let mut s = new_series(span);
+            s.insert(e.started_at_ms, e.run_id, good);
+            map.insert(key.to_owned(), s);
+        }
+    }
+}
+
+fn new_series(span: Option<(i64, i64)>) -> Series {
+    span.map_or_else(Series::default, |(from, to)| Series::covering(from, to))
 }
 
 impl SloState {
     fn add(&mut self, e: &SliEvent, c: &Contribution) {
         self.all.insert(e.started_at_ms, e.run_id, c.good);
-        self.by_region.entry(c.region.clone()).or_default().insert(
-            e.started_at_ms,
-            e.run_id,
-            c.good,
-        );
-        if let Some(s) = &c.blamed_step {
-            self.by_step
-                .entry(s.clone())
-                .or_default()
-                .insert(e.started_at_ms, e.run_id, false);
+        insert_into(&mut self.by_region, &c.region, e, c.good, self.span);
+        if let Some(step) = &c.blamed_step {
+            insert_into(&mut self.by_step, step, e, false, self.span);
         }
     }
 
@@ -257,6 +275,7 @@ impl SloEngine {
                 by_region: BTreeMap::new(),
                 by_step: BTreeMap::new(),
                 episodes: Vec::new(),
+                span: None,
             });
         }
         Ok(SloEngine {
@@ -279,20 +298,45 @@ impl SloEngine {
         let mut sorted: Vec<_> = last.into_values().collect();
         sorted.sort_by_key(|e| (e.started_at_ms, e.run_id));
         for e in sorted {
-            engine.apply(e);
+            engine.load(e);
         }
         Ok(engine)
+    }
+
+    /// Tells the engine that the events about to be loaded start in
+    /// `[from_ms, to_ms]`, so each series sizes its minute index once for
+    /// that range. Only a hint: events outside it still count (the index
+    /// grows), and results are the same with or without it.
+    pub fn expect_span(&mut self, from_ms: i64, to_ms: i64) {
+        for slo in &mut self.slos {
+            slo.span = Some((from_ms, to_ms));
+            if slo.all.is_empty() {
+                slo.all = Series::covering(from_ms, to_ms);
+            }
+        }
     }
 
     /// Adds one result. A run id already seen with identical data changes
     /// nothing; with different data it replaces the earlier result.
     pub fn apply(&mut self, event: SliEvent) -> Vec<ChangeEvent> {
+        let mut changes = Vec::new();
+        self.update(event, Some(&mut changes));
+        changes
+    }
+
+    /// [`apply`](Self::apply) without the change events: for filling an
+    /// engine from stored history, where no one listens and building an
+    /// event per SLO per run is a measurable share of the time.
+    pub fn load(&mut self, event: SliEvent) {
+        self.update(event, None);
+    }
+
+    fn update(&mut self, event: SliEvent, mut changes: Option<&mut Vec<ChangeEvent>>) {
         let late = self.newest_ms.is_some_and(|n| event.started_at_ms < n);
         let old = self.seen.get(&event.run_id);
         if old == Some(&event) {
-            return Vec::new();
+            return;
         }
-        let mut changes = Vec::new();
         for slo in &mut self.slos {
             let before = old.and_then(|o| classify(&slo.config.definition, o).map(|c| (o, c)));
             let after = classify(&slo.config.definition, &event);
@@ -308,20 +352,21 @@ impl SloEngine {
             if let Some(c) = &after {
                 slo.add(&event, c);
             }
-            changes.push(ChangeEvent {
-                slo: slo.config.definition.name.clone(),
-                run_id: event.run_id,
-                kind,
-                started_at_ms: event.started_at_ms,
-                late,
-            });
+            if let Some(out) = changes.as_deref_mut() {
+                out.push(ChangeEvent {
+                    slo: slo.config.definition.name.clone(),
+                    run_id: event.run_id,
+                    kind,
+                    started_at_ms: event.started_at_ms,
+                    late,
+                });
+            }
         }
         self.newest_ms = Some(
             self.newest_ms
                 .map_or(event.started_at_ms, |n| n.max(event.started_at_ms)),
         );
         self.seen.insert(event.run_id, event);
-        changes
     }
 
     /// The status of every SLO at `at_ms`, in definition order.

@@ -69,6 +69,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "incident_questions",
         sql: include_str!("../migrations/20261203100000_incident_questions.sql"),
     },
+    Migration {
+        version: 20261203120000,
+        name: "runs_sli_index",
+        sql: include_str!("../migrations/20261203120000_runs_sli_index.sql"),
+    },
 ];
 
 /// The newest schema version this build understands.

@@ -16,3 +16,4 @@ mod replay;
 mod runs;
 mod settings;
 mod slo_editor;
+mod slo_feed;

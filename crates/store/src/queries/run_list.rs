@@ -4,7 +4,7 @@
 //!
 //! The app must stay fluid with 100k runs and more, so nothing here reads a
 //! whole table: pages are keyset-paged on `(started_at_ms, id)` through the
-//! `runs_journey_started` (or `runs_started`) index, and the stats read one
+//! `runs_journey_sli` (or `runs_started`) index, and the stats read one
 //! journey's time range only.
 
 use rusqlite::{Connection, OptionalExtension, params};
