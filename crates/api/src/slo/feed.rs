@@ -87,7 +87,7 @@ pub fn engine_at(
     let reads: Vec<SliQuery> = journeys
         .into_iter()
         .map(|journey| SliQuery {
-            steps: steps_for(&configs_of(&engine, &journey), &steps),
+            steps: steps_for(&engine, &journey, &steps),
             journeys: vec![journey],
             from_ms,
             to_ms: at_ms,
@@ -133,37 +133,24 @@ const FEED_BATCH: usize = 1024;
 /// Batches in flight between them.
 const FEED_QUEUE: usize = 8;
 
-/// The configs of the SLOs on `journey`.
-fn configs_of(engine: &SloEngine, journey: &str) -> Vec<SloConfig> {
-    engine
-        .configs()
-        .filter(|c| c.definition.filter.journey == journey)
-        .cloned()
-        .collect()
-}
-
-/// The steps to read for one journey's runs: `All` stays all (breakdowns by
+/// The steps to read for `journey`'s runs: `All` stays all (breakdowns by
 /// step), and a `Named` selection keeps only the names this journey's own
 /// step-level SLOs use. A journey with none is read without its steps, which
 /// on the demo database is most of the read time saved.
-fn steps_for(journey_configs: &[SloConfig], asked: &StepSelection) -> StepSelection {
-    match asked {
-        StepSelection::Named(names) => {
-            let own = named_steps(journey_configs);
-            match own {
-                StepSelection::Named(mine) => {
-                    let kept: Vec<String> =
-                        mine.into_iter().filter(|n| names.contains(n)).collect();
-                    if kept.is_empty() {
-                        StepSelection::None
-                    } else {
-                        StepSelection::Named(kept)
-                    }
-                }
-                other => other,
-            }
-        }
-        other => other.clone(),
+fn steps_for(engine: &SloEngine, journey: &str, asked: &StepSelection) -> StepSelection {
+    let StepSelection::Named(names) = asked else {
+        return asked.clone();
+    };
+    let own: BTreeSet<&String> = engine
+        .configs()
+        .filter(|c| c.definition.filter.journey == journey)
+        .filter_map(|c| c.definition.filter.step.as_ref())
+        .filter(|n| names.contains(n))
+        .collect();
+    if own.is_empty() {
+        StepSelection::None
+    } else {
+        StepSelection::Named(own.into_iter().cloned().collect())
     }
 }
 
