@@ -20,6 +20,12 @@ use clap::Parser;
 
 use crate::args::{Cli, Command, EvalCommand, EventCommand, IngestCommand, TelemetryCommand};
 
+/// mimalloc rather than glibc malloc: the receiver and the engines allocate
+/// from several threads at once, where glibc's arenas spend a third of the
+/// ingest CPU (docs/benchmarks.md, OTLP ingest).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `sightline … | head` closes the pipe early. Rust ignores SIGPIPE, so the
 /// next `println!` panics; like other tools, stop quietly instead.
 fn quiet_on_broken_pipe() {

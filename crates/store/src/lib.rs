@@ -12,9 +12,11 @@
 //!
 //! One module per table lives under [`queries`]; file maintenance (check,
 //! backup, vacuum, info) is in [`maintenance`]; backend telemetry is written
-//! in group commits through [`telemetry_write`] and pruned by [`retention`].
+//! in group commits through [`telemetry_write`] (with log checkpoints on the
+//! writer's schedule, [`checkpoint`]) and pruned by [`retention`].
 
 pub mod artifacts;
+pub mod checkpoint;
 pub mod error;
 pub mod maintenance;
 pub mod migrate;
@@ -29,6 +31,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 pub use artifacts::ArtifactStore;
+pub use checkpoint::WalStatus;
 pub use error::{Result, StoreError};
 pub use queries::runs::InsertSummary;
 pub use retention::{PruneReport, RetentionPolicy};

@@ -23,6 +23,10 @@ use prost::Message;
 use sightline_store::Store;
 use sightline_telemetry::{Ingest, IngestConfig, OtlpConfig, OtlpState};
 
+/// The allocator the `sightline` binary and the app use.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BATCH: usize = 512;
 /// Concurrent clients by default; `SIGHTLINE_BENCH_CLIENTS` changes it.
 const CLIENTS: usize = 16;
@@ -229,6 +233,10 @@ fn main() {
         .unwrap_or(CLIENTS);
     // `SIGHTLINE_BENCH_SYNC=normal` measures the writer without an fsync per commit.
     let full_sync = std::env::var("SIGHTLINE_BENCH_SYNC").map_or(true, |v| v != "normal");
+    // `SIGHTLINE_BENCH_CHECKPOINT=inline` leaves WAL checkpoints to SQLite,
+    // inside the writer's commits, as before the background checkpointer.
+    let background_checkpoints =
+        std::env::var("SIGHTLINE_BENCH_CHECKPOINT").map_or(true, |v| v != "inline");
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("ingest.db");
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -237,11 +245,13 @@ fn main() {
         .build()
         .unwrap();
     let cpu0 = cpu_seconds();
-    let (stored, elapsed, sent, throttled, commits) = rt.block_on(async {
+    let (stored, elapsed, sent, throttled, commits, wal_resets) = rt.block_on(async {
         let ingest = Ingest::start(
             Store::open(&db).unwrap(),
             IngestConfig {
                 retention: None,
+                synchronous_full: full_sync,
+                background_checkpoints,
                 ..IngestConfig::default()
             },
         );
@@ -310,6 +320,7 @@ fn main() {
             next.load(Ordering::Relaxed),
             throttled.load(Ordering::Relaxed),
             stats.commits,
+            stats.wal_resets,
         )
     });
     let cpu = cpu_seconds() - cpu0;
@@ -323,12 +334,17 @@ fn main() {
     let (store_rows, store_time) = store_insert(&dir.path().join("store.db"), raw_batches);
     let store_rate = store_rows as f64 / store_time.as_secs_f64();
     println!(
-        "OTLP/HTTP protobuf ingest: {clients} clients, batches of {BATCH} spans, {:.1} s, synchronous = {}",
+        "OTLP/HTTP protobuf ingest: {clients} clients, batches of {BATCH} spans, {:.1} s, synchronous = {}, checkpoints {}",
         elapsed.as_secs_f64(),
-        if full_sync { "FULL" } else { "NORMAL" }
+        if full_sync { "FULL" } else { "NORMAL" },
+        if background_checkpoints {
+            "in the background"
+        } else {
+            "inline (SQLite's own)"
+        }
     );
     println!(
-        "  stored:      {stored} spans ({:.0} spans/s), {sent} batches sent, {throttled} throttled answers, {commits} commits",
+        "  stored:      {stored} spans ({:.0} spans/s), {sent} batches sent, {throttled} throttled answers, {commits} commits, {wal_resets} log restarts",
         ours
     );
     println!(
@@ -347,7 +363,7 @@ fn main() {
     println!(
         "{}",
         serde_json::json!({
-            "bench": "otlp_ingest", "clients": clients, "synchronous_full": full_sync, "seconds": elapsed.as_secs_f64(), "spans_stored": stored,
+            "bench": "otlp_ingest", "clients": clients, "synchronous_full": full_sync, "background_checkpoints": background_checkpoints, "seconds": elapsed.as_secs_f64(), "spans_stored": stored,
             "spans_per_s": ours.round(), "cpu_s": cpu, "vm_hwm_mib": hwm.round(),
             "raw_rows_per_s": raw.round(), "store_rows_per_s": store_rate.round(),
             "ratio_to_raw": ours / raw, "throttled": throttled,

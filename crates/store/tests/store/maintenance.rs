@@ -119,3 +119,43 @@ fn check_finds_deep_corruption_and_leaves_the_file_unchanged() {
     assert!(!report.problems.is_empty());
     assert_eq!(file_digest(&path), before);
 }
+
+/// With its own checkpoints off, a writer's log only grows; a passive
+/// checkpoint on another connection copies it all, and the writer's next
+/// transaction then starts the log again from its beginning.
+#[test]
+fn a_passive_checkpoint_from_another_connection_lets_the_log_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut writer = Store::open(&path).unwrap();
+    writer.set_auto_checkpoint(0).unwrap();
+    let mut r = rng(11);
+    let mut at = 1_700_000_000_000;
+    let mut write = |store: &mut Store| {
+        let batch: Vec<_> = (0..200)
+            .map(|i| sample_run(&mut r, at + i * 1000, 5, Outcome::Pass))
+            .collect();
+        at += 200_000;
+        store.insert_runs(&batch, 0).unwrap();
+    };
+    for _ in 0..5 {
+        write(&mut writer);
+    }
+    let other = Store::open(&path).unwrap();
+    let before = other.checkpoint_passive().unwrap();
+    assert!(before.complete(), "{before:?}");
+    assert!(before.wal_frames > 0, "{before:?}");
+
+    write(&mut writer);
+    let after = other.checkpoint_passive().unwrap();
+    assert!(after.complete(), "{after:?}");
+    assert!(
+        after.wal_frames < before.wal_frames / 2,
+        "the log did not restart: {before:?} then {after:?}"
+    );
+    let runs: i64 = other
+        .conn()
+        .query_row("SELECT count(*) FROM runs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(runs, 1200);
+}

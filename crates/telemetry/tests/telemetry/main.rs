@@ -2,6 +2,7 @@
 //! Servers bind 127.0.0.1 on ports the OS picks and are stopped by each test.
 
 mod deploy;
+mod ingest;
 mod k8s;
 mod otlp;
 mod prometheus;

@@ -12,6 +12,12 @@
 //! retry-after (HTTP 429, gRPC `RESOURCE_EXHAUSTED`) instead of piling up in
 //! memory or being dropped. A slow disk therefore slows clients down; it never
 //! loses data they were told was stored.
+//!
+//! Why a second thread for checkpoints: copying the log into the main file
+//! (and its fsyncs) would otherwise run inside the writer's commits; see
+//! [`checkpointer`].
+
+mod checkpointer;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, mpsc};
@@ -45,6 +51,15 @@ pub struct IngestConfig {
     /// survive a crash of Sightline but the last ones may be lost on power
     /// loss, and the writer no longer waits on an fsync per commit.
     pub synchronous_full: bool,
+    /// `true` (the default) copies the WAL into the main file on a second
+    /// connection in the background ([`checkpointer`]); `false` leaves it to
+    /// SQLite, inside the writer's commits.
+    pub background_checkpoints: bool,
+    /// With background checkpoints: log pages past which the writer
+    /// checkpoints itself between two groups so the log starts again from its
+    /// beginning (it cannot otherwise, being always written). Bounds the WAL
+    /// file near this many pages.
+    pub wal_reset_pages: u32,
 }
 
 impl Default for IngestConfig {
@@ -58,6 +73,9 @@ impl Default for IngestConfig {
             retention: Some(RetentionPolicy::default()),
             prune_every: Duration::from_secs(600),
             synchronous_full: true,
+            background_checkpoints: true,
+            // 32 MiB of 4 KiB pages: about ten group commits at full speed.
+            wal_reset_pages: 8192,
         }
     }
 }
@@ -75,6 +93,9 @@ pub struct IngestStats {
     pub commits: u64,
     /// Batches that failed to store (their clients were told so).
     pub failed_batches: u64,
+    /// Times the writer checkpointed itself to start the log again from its
+    /// beginning (background checkpoints only).
+    pub wal_resets: u64,
 }
 
 #[derive(Default)]
@@ -84,6 +105,7 @@ struct Counters {
     throttled: AtomicU64,
     commits: AtomicU64,
     failed: AtomicU64,
+    wal_resets: AtomicU64,
 }
 
 struct Job {
@@ -221,6 +243,7 @@ impl Ingest {
             throttled_requests: c.throttled.load(Ordering::Relaxed),
             commits: c.commits.load(Ordering::Relaxed),
             failed_batches: c.failed.load(Ordering::Relaxed),
+            wal_resets: c.wal_resets.load(Ordering::Relaxed),
         }
     }
 
@@ -246,6 +269,17 @@ fn unavailable(reason: &str) -> TelemetryError {
 }
 
 fn writer_loop(mut store: Store, rx: mpsc::Receiver<Job>, cfg: &IngestConfig, c: &Counters) {
+    let mut checkpointer = if cfg.background_checkpoints {
+        checkpointer::Checkpointer::start(store.path(), cfg.wal_reset_pages)
+    } else {
+        None
+    };
+    if checkpointer.is_some()
+        && let Err(e) = store.set_auto_checkpoint(0)
+    {
+        tracing::warn!(error = %e, "could not hand checkpoints to the background thread");
+        checkpointer = None;
+    }
     let mut last_prune = Instant::now();
     prune(&mut store, cfg);
     loop {
@@ -271,10 +305,18 @@ fn writer_loop(mut store: Store, rx: mpsc::Receiver<Job>, cfg: &IngestConfig, c:
             }
         }
         commit_group(&mut store, jobs, c);
+        if let Some(ck) = &checkpointer
+            && ck.committed(&store)
+        {
+            c.wal_resets.fetch_add(1, Ordering::Relaxed);
+        }
         if last_prune.elapsed() >= cfg.prune_every {
             prune(&mut store, cfg);
             last_prune = Instant::now();
         }
+    }
+    if let Some(mut ck) = checkpointer {
+        ck.stop();
     }
     tracing::debug!("ingest writer stopped");
 }
