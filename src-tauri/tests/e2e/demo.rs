@@ -4,8 +4,10 @@
 //! real app opens on the demo's database. The Overview must show the firing
 //! alert and the bad release's deploy marker; the failing checkout run must
 //! open in the run viewer with its failing step, its screenshot and the
-//! backend span waterfall in which payment failed. The screenshots of the
-//! alert and of the waterfall are the README's (with `SIGHTLINE_BLESS=1`).
+//! backend span waterfall in which payment failed. The questions the Overview
+//! suggests for the firing alert must ask the real engine and get the bad
+//! release's answer. The screenshots of the alert and of the waterfall are
+//! the README's (with `SIGHTLINE_BLESS=1`).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -14,6 +16,7 @@ use sightline_demo::{DemoOptions, Progress};
 use sightline_store::Store;
 use tokio_util::sync::CancellationToken;
 
+use crate::webdriver::ESCAPE;
 use crate::{Session, bless, block_on_within, drivers, open_app, shoot};
 
 /// The demo needs about 2 minutes to page; the whole test gets 12.
@@ -179,6 +182,40 @@ async fn overview(s: &Session) {
     );
     let path = shoot(s, "demo-alert").await;
     bless(&path, "demo-alert.png");
+    suggested_question(s).await;
+}
+
+/// The firing alert's first suggested question opens the question box and is
+/// answered by the engine from the demo's data; Escape closes the box again.
+async fn suggested_question(s: &Session) {
+    let first = s
+        .wait_for(
+            "[data-testid=firing-questions] button",
+            Duration::from_secs(30),
+        )
+        .await;
+    let asked = s.text(&first).await;
+    assert_eq!(asked, "why is checkout-availability burning?");
+    s.click(&first).await;
+    let text = s
+        .wait_for("[data-testid=ask-text]", Duration::from_secs(60))
+        .await;
+    let shown = s.text(&text).await;
+    eprintln!("suggested question: {asked} -> {shown}");
+    for fact in ["payment", "us-east-1", "2.4.1"] {
+        assert!(
+            shown.contains(fact),
+            "{fact} missing from the answer: {shown}"
+        );
+    }
+    s.chord(&[ESCAPE]).await;
+    for _ in 0..50 {
+        if s.find("[data-testid=ask-box]").await.is_none() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("Escape did not close the question box");
 }
 
 async fn run_viewer(s: &Session, run_id: &str, step: i64) {

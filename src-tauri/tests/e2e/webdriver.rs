@@ -11,6 +11,8 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 pub const CONTROL: &str = "\u{E009}";
 /// WebDriver's code point for the Enter key.
 pub const ENTER: &str = "\u{E007}";
+/// WebDriver's code point for the Escape key.
+pub const ESCAPE: &str = "\u{E00C}";
 
 /// One WebDriver session.
 pub struct Session {
