@@ -15,7 +15,7 @@
 //!
 //! Why a second thread for checkpoints: copying the log into the main file
 //! (and its fsyncs) would otherwise run inside the writer's commits; see
-//! [`checkpointer`].
+//! the private `checkpointer` module.
 
 mod checkpointer;
 
@@ -52,7 +52,7 @@ pub struct IngestConfig {
     /// loss, and the writer no longer waits on an fsync per commit.
     pub synchronous_full: bool,
     /// `true` (the default) copies the WAL into the main file on a second
-    /// connection in the background ([`checkpointer`]); `false` leaves it to
+    /// connection in the background (the `checkpointer` module); `false` leaves it to
     /// SQLite, inside the writer's commits.
     pub background_checkpoints: bool,
     /// With background checkpoints: log pages past which the writer
