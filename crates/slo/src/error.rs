@@ -45,6 +45,17 @@ pub enum SloError {
     /// An SLO name was not found in the engine.
     #[error("unknown SLO {0:?}")]
     UnknownSlo(String),
+    /// A column of a run frame (the bulk path's input) is missing, of the
+    /// wrong type, or holds a bad value.
+    #[error("{}", frame_message(column, *row, message))]
+    Frame {
+        /// The column, e.g. `outcome`.
+        column: String,
+        /// The zero-based row, when one row is at fault.
+        row: Option<usize>,
+        /// What is wrong.
+        message: String,
+    },
     /// Alerts were evaluated at a time earlier than the previous evaluation.
     #[error("at: alert evaluation went back in time ({at_ms} < {last_ms})")]
     TimeWentBack {
@@ -65,6 +76,15 @@ impl SloError {
             SloError::Unsupported { .. } => "slo.unsupported",
             SloError::UnknownSlo(_) => "slo.unknown_slo",
             SloError::TimeWentBack { .. } => "slo.time_went_back",
+            SloError::Frame { .. } => "slo.frame",
+        }
+    }
+
+    pub(crate) fn frame(column: &str, row: Option<usize>, message: impl Into<String>) -> Self {
+        SloError::Frame {
+            column: column.to_owned(),
+            row,
+            message: message.into(),
         }
     }
 
@@ -74,5 +94,12 @@ impl SloError {
             field: field.to_owned(),
             message: message.into(),
         }
+    }
+}
+
+fn frame_message(column: &str, row: Option<usize>, message: &str) -> String {
+    match row {
+        Some(r) => format!("row {} (counting from 1): {column}: {message}", r + 1),
+        None => format!("column {column}: {message}"),
     }
 }

@@ -24,6 +24,7 @@
 
 pub mod alert;
 pub mod budget;
+pub mod bulk;
 pub mod burn_rate;
 pub mod counts;
 pub mod error;
@@ -35,6 +36,7 @@ pub mod window;
 
 pub use alert::{AlertEpisode, AlertPolicy, AlertRule, AlertState, AlertTransition, Severity};
 pub use budget::{Budget, RegionBreakdown, SloStatus, StepBreakdown};
+pub use bulk::{BulkStatus, RuleCheck};
 pub use burn_rate::{BurnRate, Forecast};
 pub use counts::Counts;
 pub use error::SloError;
