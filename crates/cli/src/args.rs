@@ -346,8 +346,9 @@ pub struct RunsImportArgs {
     /// The file format; by default from the extension.
     #[arg(long, value_enum)]
     pub format: Option<RunsFormat>,
-    /// CSV only: a second CSV of step rows (run_id, name, duration_ms,
-    /// outcome, optional error_class and kind), joined on run_id.
+    /// CSV and Parquet: a second file of step rows (run_id, name,
+    /// duration_ms, outcome, optional error_class and kind), joined on
+    /// run_id; a `.parquet` steps file is read as Parquet, any other as CSV.
     #[arg(long, value_name = "FILE")]
     pub steps: Option<PathBuf>,
 }
@@ -359,6 +360,8 @@ pub enum RunsFormat {
     Csv,
     /// One JSON object per line.
     Jsonl,
+    /// Apache Parquet, columns by name (bad rows are named by row number).
+    Parquet,
 }
 
 /// `sightline slo [--slos DIR] ...`

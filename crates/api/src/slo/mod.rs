@@ -5,6 +5,7 @@
 pub mod feed;
 pub mod files;
 pub mod live;
+pub mod parquet;
 pub mod series;
 pub mod status;
 

@@ -17,3 +17,4 @@ mod runs;
 mod settings;
 mod slo_editor;
 mod slo_feed;
+mod slo_parquet;

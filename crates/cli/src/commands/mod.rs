@@ -20,6 +20,7 @@ pub mod record;
 pub mod replay;
 pub mod run;
 pub mod runs;
+mod runs_parquet;
 mod runs_read;
 pub mod runs_show;
 pub mod serve;

@@ -20,7 +20,8 @@ use crate::args::{Cli, RunsCommand, RunsFormat, RunsImportArgs};
 use crate::exit::{Code, OK, Refused};
 use crate::output;
 
-use super::runs_read::{BadRow, RawRow, attach_csv_steps, read_csv, read_jsonl};
+use super::runs_parquet::read_parquet;
+use super::runs_read::{BadRow, RawRow, attach_steps, read_csv, read_jsonl};
 
 /// The most bad rows listed in one refusal; the count says how many more.
 const MAX_REPORTED: usize = 20;
@@ -172,9 +173,9 @@ fn import(cli: &Cli, args: &RunsImportArgs) -> anyhow::Result<Code> {
         Some(f) => f,
         None => format_from_extension(&args.file)?,
     };
-    if args.steps.is_some() && format != RunsFormat::Csv {
+    if args.steps.is_some() && format == RunsFormat::Jsonl {
         return Err(Refused(
-            "--steps is for CSV; in JSON Lines put a `steps` array on each run".into(),
+            "--steps is for CSV and Parquet; in JSON Lines put a `steps` array on each run".into(),
         )
         .into());
     }
@@ -189,6 +190,7 @@ fn import(cli: &Cli, args: &RunsImportArgs) -> anyhow::Result<Code> {
     let (rows, mut bad) = match format {
         RunsFormat::Csv => read_csv(&file, &bytes, &bar)?,
         RunsFormat::Jsonl => read_jsonl(&bytes, &bar),
+        RunsFormat::Parquet => read_parquet(&file, &bytes)?,
     };
     bar.finish_and_clear();
     let mut runs = Vec::with_capacity(rows.len());
@@ -216,7 +218,7 @@ fn import(cli: &Cli, args: &RunsImportArgs) -> anyhow::Result<Code> {
         }
     }
     if let Some(steps_file) = &args.steps {
-        attach_csv_steps(steps_file, &mut runs, &mut bad)?;
+        attach_steps(steps_file, &mut runs, &mut bad)?;
     }
     if !bad.is_empty() {
         bad.sort_by_key(|b| b.line);
@@ -237,6 +239,7 @@ fn import(cli: &Cli, args: &RunsImportArgs) -> anyhow::Result<Code> {
         format: match format {
             RunsFormat::Csv => "csv",
             RunsFormat::Jsonl => "jsonl",
+            RunsFormat::Parquet => "parquet",
         },
         rows: runs.len(),
         steps,
@@ -270,13 +273,9 @@ fn format_from_extension(path: &Path) -> anyhow::Result<RunsFormat> {
     match ext.as_deref() {
         Some("csv") => Ok(RunsFormat::Csv),
         Some("jsonl" | "ndjson") => Ok(RunsFormat::Jsonl),
-        Some("parquet") => Err(Refused(format!(
-            "{}: Parquet is not supported yet; convert to CSV or JSON Lines",
-            path.display()
-        ))
-        .into()),
+        Some("parquet") => Ok(RunsFormat::Parquet),
         _ => Err(Refused(format!(
-            "{}: cannot tell the format from the extension; pass --format csv|jsonl",
+            "{}: cannot tell the format from the extension; pass --format csv|jsonl|parquet",
             path.display()
         ))
         .into()),

@@ -155,33 +155,29 @@ pub(super) fn csv_error_message(e: &csv::Error) -> String {
     }
 }
 
-/// Joins a CSV of step rows onto the runs by `run_id`, keeping file order.
-pub(super) fn attach_csv_steps(
-    path: &Path,
-    runs: &mut [(u64, Run)],
-    bad: &mut Vec<BadRow>,
-) -> anyhow::Result<()> {
-    let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Refused(format!("{file}: {e}")))?;
-    let mut reader = csv_reader(&bytes);
+/// One step row of a steps file, before it is joined to its run.
+pub(super) struct StepRow {
+    pub(super) line: u64,
+    pub(super) run_id: String,
+    pub(super) step: RawStep,
+}
+
+/// Reads a CSV of step rows, in file order; unreadable records are bad rows.
+fn read_csv_steps(file: &str, bytes: &[u8]) -> anyhow::Result<(Vec<StepRow>, Vec<BadRow>)> {
+    let mut reader = csv_reader(bytes);
     let header = Header::new(
         reader
             .headers()
             .map_err(|e| Refused(format!("{file}:1: header: {e}")))?,
     );
-    header.require(&file, &["run_id", "name", "duration_ms", "outcome"])?;
-    let by_id: HashMap<RunId, usize> = runs
-        .iter()
-        .enumerate()
-        .map(|(i, (_, r))| (r.id, i))
-        .collect();
-    let mut pending: Vec<Vec<(u64, RawStep)>> = (0..runs.len()).map(|_| Vec::new()).collect();
-    let mut step_bad = Vec::new();
+    header.require(file, &["run_id", "name", "duration_ms", "outcome"])?;
+    let mut rows = Vec::new();
+    let mut bad = Vec::new();
     for result in reader.records() {
         let record = match result {
             Ok(r) => r,
             Err(e) => {
-                step_bad.push(BadRow {
+                bad.push(BadRow {
                     line: e.position().map_or(0, |p| p.line()),
                     field: "row".into(),
                     message: csv_error_message(&e),
@@ -189,9 +185,55 @@ pub(super) fn attach_csv_steps(
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
         let get = |c: &str| header.get(&record, c).unwrap_or("").to_owned();
-        let id_text = get("run_id");
+        rows.push(StepRow {
+            line: record.position().map_or(0, |p| p.line()),
+            run_id: get("run_id"),
+            step: RawStep {
+                name: get("name"),
+                kind: header
+                    .get(&record, "kind")
+                    .map(str::to_owned)
+                    .filter(|k| !k.is_empty()),
+                duration_ms: get("duration_ms"),
+                outcome: get("outcome"),
+                error_class: header.get(&record, "error_class").map(str::to_owned),
+            },
+        });
+    }
+    Ok((rows, bad))
+}
+
+/// Joins a steps file (CSV, or Parquet by its extension) onto the runs by
+/// `run_id`, keeping file order.
+pub(super) fn attach_steps(
+    path: &Path,
+    runs: &mut [(u64, Run)],
+    bad: &mut Vec<BadRow>,
+) -> anyhow::Result<()> {
+    let file = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Refused(format!("{file}: {e}")))?;
+    let parquet = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    let (rows, mut step_bad) = if parquet {
+        (
+            super::runs_parquet::read_parquet_steps(&file, &bytes)?,
+            Vec::new(),
+        )
+    } else {
+        read_csv_steps(&file, &bytes)?
+    };
+    let by_id: HashMap<RunId, usize> = runs
+        .iter()
+        .enumerate()
+        .map(|(i, (_, r))| (r.id, i))
+        .collect();
+    let mut pending: Vec<Vec<(u64, RawStep)>> = (0..runs.len()).map(|_| Vec::new()).collect();
+    for row in rows {
+        let line = row.line;
+        let id_text = row.run_id;
         let Ok(id) = RunId::parse(&id_text) else {
             step_bad.push(BadRow {
                 line,
@@ -208,19 +250,7 @@ pub(super) fn attach_csv_steps(
             });
             continue;
         };
-        pending[i].push((
-            line,
-            RawStep {
-                name: get("name"),
-                kind: header
-                    .get(&record, "kind")
-                    .map(str::to_owned)
-                    .filter(|k| !k.is_empty()),
-                duration_ms: get("duration_ms"),
-                outcome: get("outcome"),
-                error_class: header.get(&record, "error_class").map(str::to_owned),
-            },
-        ));
+        pending[i].push((line, row.step));
     }
     // Build steps through the same checks as JSONL steps, one run at a time.
     let mut rng = rand::rngs::StdRng::seed_from_u64(0);

@@ -210,16 +210,165 @@ fn csv_steps_join_on_run_id() {
     assert_eq!(count(&db2), 0);
 }
 
+/// Writes `columns` to a Parquet file.
+fn parquet(path: &Path, columns: Vec<polars::prelude::Column>) {
+    let mut df = polars::prelude::DataFrame::new_infer_height(columns).unwrap();
+    let file = std::fs::File::create(path).unwrap();
+    polars::prelude::ParquetWriter::new(file)
+        .finish(&mut df)
+        .unwrap();
+}
+
+const ID1: &str = "0190a0a0-0000-7000-8000-000000000001";
+const ID2: &str = "0190a0a0-0000-7000-8000-000000000002";
+
 #[test]
-fn parquet_is_refused_as_not_yet_supported() {
+fn parquet_runs_and_steps_import_whole_and_reimport_stores_nothing_new() {
+    use polars::prelude::Column;
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("runs.parquet");
-    std::fs::write(&file, b"PAR1").unwrap();
-    let out = import(&dir.path().join("s.db"), &file, &[]);
-    assert_eq!(out.status.code(), Some(3));
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("not supported yet"),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+    let db = dir.path().join("s.db");
+    let runs = dir.path().join("runs.parquet");
+    // Integer epoch milliseconds, as other tools export them.
+    parquet(
+        &runs,
+        vec![
+            Column::new("run_id".into(), vec![ID1, ID2]),
+            Column::new("journey".into(), vec!["shop-login", "shop-login"]),
+            Column::new("region".into(), vec!["eu-west-1", "us-east-1"]),
+            Column::new(
+                "started_at".into(),
+                vec![1_793_527_200_000i64, 1_793_527_260_000],
+            ),
+            Column::new("duration_ms".into(), vec![1200i64, 3400]),
+            Column::new("outcome".into(), vec!["pass", "fail"]),
+            Column::new("error_class".into(), vec![None, Some("assertion_failed")]),
+        ],
     );
+    let steps = dir.path().join("steps.parquet");
+    parquet(
+        &steps,
+        vec![
+            Column::new("run_id".into(), vec![ID1, ID1]),
+            Column::new("name".into(), vec!["open", "sign in"]),
+            Column::new("duration_ms".into(), vec![200i32, 1000]),
+            Column::new("outcome".into(), vec!["pass", "pass"]),
+        ],
+    );
+    let out = import(&db, &runs, &["--steps", steps.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r = report(&out);
+    assert_eq!(
+        (r["format"].as_str(), r["rows"].as_u64()),
+        (Some("parquet"), Some(2))
+    );
+    assert_eq!(
+        (r["inserted"].as_u64(), r["steps"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let store = Store::open_read_only(&db).unwrap();
+    let run = store
+        .run(sightline_core::RunId::parse(ID2).unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(run.started_at_ms, 1_793_527_260_000);
+    assert_eq!(run.duration_ms, 3400);
+    assert_eq!(run.outcome, sightline_core::Outcome::Fail);
+    let run1 = store
+        .run(sightline_core::RunId::parse(ID1).unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(run1.steps[1].name, "sign in");
+    assert_eq!(run1.steps[1].started_at_ms, run1.started_at_ms + 200);
+    drop(store);
+    let again = report(&import(&db, &runs, &[]));
+    assert_eq!(
+        (again["inserted"].as_u64(), again["duplicates"].as_u64()),
+        (Some(0), Some(2))
+    );
+
+    // RFC 3339 text works as well.
+    let text = dir.path().join("text.parquet");
+    parquet(
+        &text,
+        vec![
+            Column::new("journey".into(), vec!["shop-login"]),
+            Column::new("region".into(), vec!["eu-west-1"]),
+            Column::new("started_at".into(), vec!["2026-11-01T10:02:00+01:00"]),
+            Column::new("duration_ms".into(), vec![900i64]),
+            Column::new("outcome".into(), vec!["error"]),
+        ],
+    );
+    let out = import(&db, &text, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(count(&db), 3);
+}
+
+#[test]
+fn a_bad_parquet_row_is_refused_by_row_and_field_and_nothing_is_stored() {
+    use polars::prelude::Column;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, GOOD_CSV).unwrap();
+    assert_eq!(import(&db, &good, &[]).status.code(), Some(0));
+    let bad = dir.path().join("bad.parquet");
+    parquet(
+        &bad,
+        vec![
+            Column::new(
+                "journey".into(),
+                vec![Some("shop-login"), Some("shop-login"), None],
+            ),
+            Column::new("region".into(), vec!["eu-west-1", "eu-west-1", "eu-west-1"]),
+            Column::new(
+                "started_at".into(),
+                vec![1_793_527_200_000i64, 1_793_527_260_000, 1_793_527_320_000],
+            ),
+            Column::new("duration_ms".into(), vec![10i64, -5, 10]),
+            Column::new("outcome".into(), vec!["pass", "pass", "pass"]),
+        ],
+    );
+    let out = import(&db, &bad, &[]);
+    assert_eq!(out.status.code(), Some(3));
+    let msg = report(&out)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        msg.contains("bad.parquet:2: duration_ms: -5 is negative"),
+        "{msg}"
+    );
+    assert!(msg.contains("bad.parquet:3: journey: required"), "{msg}");
+    assert!(msg.contains("2 bad rows; nothing was imported"), "{msg}");
+    assert_eq!(count(&db), 3, "the runs stored before are all still there");
+
+    // A missing column and a file that is not Parquet are named too.
+    let partial = dir.path().join("partial.parquet");
+    parquet(
+        &partial,
+        vec![Column::new("journey".into(), vec!["shop-login"])],
+    );
+    let msg = report(&import(&db, &partial, &[]))["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        msg.contains(
+            "partial.parquet: schema: missing columns region, started_at, duration_ms, outcome"
+        ),
+        "{msg}"
+    );
+    let junk = dir.path().join("junk.parquet");
+    std::fs::write(&junk, b"PAR1 is not enough").unwrap();
+    let out = import(&db, &junk, &[]);
+    assert_eq!(out.status.code(), Some(3));
+    let msg = report(&out)["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        msg.contains("junk.parquet: not a readable Parquet file"),
+        "{msg}"
+    );
+    assert_eq!(count(&db), 3);
 }

@@ -10,7 +10,7 @@
 //! so the windows' starts cut time into a few *classes*, and a row's class
 //! says which windows contain it. One pass sorts each row into a cell
 //! `(journey, region, class)` and counts it valid and good under each
-//! distinct predicate (pass; at most N ms; both). Each SLO's numbers are
+//! distinct predicate its journey's SLOs use (pass; at most N ms; both). Each SLO's numbers are
 //! then sums of cells, assembled by the same code paths the live engine
 //! uses ([`Budget::compute`], [`rate_of`], [`forecast`]).
 //!
@@ -27,18 +27,19 @@
 //! 64-bit integers. Rows outside every window are skipped unread. Step
 //! filters are refused with [`SloError::Unsupported`].
 
+mod assemble;
 mod scan;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use polars::prelude::DataFrame;
 use serde::Serialize;
 
 use crate::SloError;
 use crate::alert::Severity;
-use crate::budget::{Budget, RegionBreakdown, SloStatus};
-use crate::burn_rate::{BurnRate, FORECAST_BURN_WINDOW_MS, forecast, rate_of};
-use crate::counts::Counts;
+use crate::budget::SloStatus;
+use crate::burn_rate::{BurnRate, FORECAST_BURN_WINDOW_MS};
 use crate::incremental::{STANDARD_BURN_WINDOWS_MS, SloConfig};
 use crate::window::{ResolvedWindow, WindowBounds};
 use sightline_core::SliKind;
@@ -106,15 +107,18 @@ pub(crate) struct Plan {
     bounds: Vec<i64>,
     /// `at + 1`: every window's end.
     end_ms: i64,
-    preds: Vec<Pred>,
+    at_ms: i64,
+    /// Per journey (by code), the distinct predicates its SLOs use.
+    preds: Vec<Vec<Pred>>,
     /// The journeys some SLO names, by code.
     journeys: Vec<String>,
 }
 
 impl Plan {
-    /// Counters per class: valid, then one per predicate.
+    /// Counters per class: valid, then one per predicate of the journey
+    /// with the most (the others leave the rest unused).
     fn slots(&self) -> usize {
-        1 + self.preds.len()
+        1 + self.preds.iter().map(Vec::len).max().unwrap_or(0)
     }
 
     /// Counters per `(journey, region)`.
@@ -128,8 +132,8 @@ impl Plan {
 }
 
 /// One SLO, resolved against the plan.
-struct Resolved<'a> {
-    config: &'a SloConfig,
+struct Resolved {
+    config: SloConfig,
     window: ResolvedWindow,
     bounds: WindowBounds,
     journey: usize,
@@ -157,8 +161,153 @@ impl Default for Options {
     }
 }
 
+/// Counts run rows for a set of SLOs at one instant, frame by frame: the
+/// streaming form of [`status`]. Feed it frames (row groups of a Parquet
+/// file, say) with [`add`](Self::add), on as many threads as you like with
+/// [`fork`](Self::fork) and [`merge`](Self::merge), then [`finish`](Self::finish).
+pub struct Counter {
+    plan: Arc<Plan>,
+    slos: Arc<Vec<Resolved>>,
+    partial: scan::Partial,
+}
+
+impl Counter {
+    /// A counter for `configs` at `at_ms`. `journey_tags` gives each
+    /// journey's tags, for tag filters. Invalid definitions, duplicate names
+    /// and step filters are refused by SLO and field.
+    pub fn new(
+        configs: &[SloConfig],
+        journey_tags: &BTreeMap<String, Vec<String>>,
+        at_ms: i64,
+    ) -> Result<Self, SloError> {
+        let end_ms = at_ms + 1;
+        let mut starts = BTreeSet::new();
+        let mut preds: BTreeMap<String, BTreeSet<Pred>> = BTreeMap::new();
+        let mut names = BTreeSet::new();
+        let mut checked = Vec::with_capacity(configs.len());
+        for config in configs {
+            let d = &config.definition;
+            let window = config.validate(None)?;
+            if !names.insert(d.name.as_str()) {
+                return Err(SloError::DuplicateName {
+                    slo: d.name.clone(),
+                });
+            }
+            if d.filter.step.is_some() {
+                return Err(SloError::Unsupported {
+                    slo: d.name.clone(),
+                    field: "filter.step".into(),
+                    message:
+                        "the bulk path reads run rows, not steps; step SLOs need the live engine"
+                            .into(),
+                });
+            }
+            let bounds = window.bounds(at_ms);
+            starts.insert(bounds.start_ms);
+            starts.insert(end_ms - bounds.period_ms);
+            starts.insert(end_ms - FORECAST_BURN_WINDOW_MS);
+            for len in STANDARD_BURN_WINDOWS_MS {
+                starts.insert(end_ms - len);
+            }
+            for r in &config.policy.rules {
+                starts.insert(end_ms - r.long_window_ms);
+                starts.insert(end_ms - r.short_window_ms);
+            }
+            preds
+                .entry(d.filter.journey.clone())
+                .or_default()
+                .insert(pred_of(&d.sli));
+            checked.push((config, window, bounds));
+        }
+        let plan = Plan {
+            bounds: starts.into_iter().filter(|&s| s < end_ms).collect(),
+            end_ms,
+            at_ms,
+            journeys: preds.keys().cloned().collect(),
+            preds: preds
+                .into_values()
+                .map(|p| p.into_iter().collect())
+                .collect(),
+        };
+        let slos = checked
+            .into_iter()
+            .map(|(config, window, bounds)| {
+                let d = &config.definition;
+                let tags = journey_tags.get(&d.filter.journey);
+                let journey = plan.journeys.binary_search(&d.filter.journey).unwrap_or(0);
+                Resolved {
+                    config: config.clone(),
+                    window,
+                    bounds,
+                    journey,
+                    pred: plan.preds[journey]
+                        .binary_search(&pred_of(&d.sli))
+                        .unwrap_or(0),
+                    tags_match: d
+                        .filter
+                        .tags
+                        .iter()
+                        .all(|t| tags.is_some_and(|have| have.contains(t))),
+                }
+            })
+            .collect();
+        let partial = scan::Partial::new(&plan);
+        Ok(Counter {
+            plan: Arc::new(plan),
+            slos: Arc::new(slos),
+            partial,
+        })
+    }
+
+    /// An empty counter for the same SLOs and instant, for another thread.
+    pub fn fork(&self) -> Self {
+        Counter {
+            plan: Arc::clone(&self.plan),
+            slos: Arc::clone(&self.slos),
+            partial: scan::Partial::new(&self.plan),
+        }
+    }
+
+    /// Adds the counts of a fork.
+    pub fn merge(&mut self, other: Counter) {
+        self.partial.merge(&self.plan, other.partial);
+    }
+
+    /// Counts the rows of `runs`; `first_row` is the number of its first row
+    /// in the whole input, so that errors name the row of the input.
+    pub fn add(&mut self, runs: &DataFrame, first_row: usize) -> Result<(), SloError> {
+        if self.plan.bounds.is_empty() || runs.height() == 0 {
+            return Ok(());
+        }
+        let owned;
+        let runs = if runs.should_rechunk() {
+            let mut df = runs.clone();
+            df.rechunk_mut();
+            owned = df;
+            &owned
+        } else {
+            runs
+        };
+        let cols = scan::Columns::of(runs)?;
+        for chunk in cols.chunks(first_row, usize::MAX) {
+            self.partial.count(&self.plan, &chunk)?;
+        }
+        Ok(())
+    }
+
+    /// Every SLO's status, in the order of the configs.
+    pub fn finish(self) -> Vec<BulkStatus> {
+        let tally = self.partial.into_tally(&self.plan);
+        self.slos
+            .iter()
+            .map(|r| assemble::assemble(&self.plan, &tally, r, self.plan.at_ms))
+            .collect()
+    }
+}
+
 /// The status of every SLO in `configs` at `at_ms` over the run rows of
-/// `runs`. `journey_tags` gives each journey's tags, for tag filters.
+/// `runs`, counted on up to `options.threads` threads. `journey_tags` gives
+/// each journey's tags, for tag filters.
 pub fn status(
     configs: &[SloConfig],
     runs: &DataFrame,
@@ -166,51 +315,9 @@ pub fn status(
     at_ms: i64,
     options: Options,
 ) -> Result<Vec<BulkStatus>, SloError> {
-    let end_ms = at_ms + 1;
-    let mut starts = BTreeSet::new();
-    let mut preds = BTreeSet::new();
-    let mut journeys = BTreeSet::new();
-    let mut names = BTreeSet::new();
-    let mut checked = Vec::with_capacity(configs.len());
-    for config in configs {
-        let d = &config.definition;
-        let window = config.validate(None)?;
-        if !names.insert(d.name.as_str()) {
-            return Err(SloError::DuplicateName {
-                slo: d.name.clone(),
-            });
-        }
-        if d.filter.step.is_some() {
-            return Err(SloError::Unsupported {
-                slo: d.name.clone(),
-                field: "filter.step".into(),
-                message: "the bulk path reads run rows, not steps; step SLOs need the live engine"
-                    .into(),
-            });
-        }
-        let bounds = window.bounds(at_ms);
-        starts.insert(bounds.start_ms);
-        starts.insert(end_ms - bounds.period_ms);
-        starts.insert(end_ms - FORECAST_BURN_WINDOW_MS);
-        for len in STANDARD_BURN_WINDOWS_MS {
-            starts.insert(end_ms - len);
-        }
-        for r in &config.policy.rules {
-            starts.insert(end_ms - r.long_window_ms);
-            starts.insert(end_ms - r.short_window_ms);
-        }
-        preds.insert(pred_of(&d.sli));
-        journeys.insert(d.filter.journey.clone());
-        checked.push((config, window, bounds));
-    }
-    let plan = Plan {
-        bounds: starts.into_iter().filter(|&s| s < end_ms).collect(),
-        end_ms,
-        preds: preds.into_iter().collect(),
-        journeys: journeys.into_iter().collect(),
-    };
-    if plan.bounds.is_empty() {
-        return Ok(Vec::new());
+    let mut counter = Counter::new(configs, journey_tags, at_ms)?;
+    if counter.plan.bounds.is_empty() || runs.height() == 0 {
+        return Ok(counter.finish());
     }
     let owned;
     let runs = if runs.should_rechunk() {
@@ -222,127 +329,33 @@ pub fn status(
         runs
     };
     let cols = scan::Columns::of(runs)?;
-    debug_assert!(cols.aligned());
-    let tally = scan::tally(&plan, &cols, options)?;
-    let resolved = checked.into_iter().map(|(config, window, bounds)| {
-        let d = &config.definition;
-        let tags = journey_tags.get(&d.filter.journey);
-        Resolved {
-            config,
-            window,
-            bounds,
-            journey: plan.journeys.binary_search(&d.filter.journey).unwrap_or(0),
-            pred: plan.preds.binary_search(&pred_of(&d.sli)).unwrap_or(0),
-            tags_match: d
-                .filter
-                .tags
-                .iter()
-                .all(|t| tags.is_some_and(|have| have.contains(t))),
-        }
+    let tasks: Vec<scan::Chunk<'_>> = cols.chunks(0, options.rows_per_task.max(1)).collect();
+    let threads = options.threads.clamp(1, tasks.len().max(1));
+    let per = tasks.len().div_ceil(threads).max(1);
+    let forks: Vec<Result<Counter, SloError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = tasks
+            .chunks(per)
+            .map(|group| {
+                let mut fork = counter.fork();
+                s.spawn(move || {
+                    for chunk in group {
+                        fork.partial.count(&fork.plan, chunk)?;
+                    }
+                    Ok(fork)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(SloError::frame("", None, "a counting thread panicked"))
+                })
+            })
+            .collect()
     });
-    Ok(resolved
-        .map(|r| assemble(&plan, &tally, &r, at_ms))
-        .collect())
-}
-
-/// Counts of one `(journey, region)` cell for the window starting at `start_ms`.
-fn counts_in(plan: &Plan, cell: &[u64], pred: usize, start_ms: i64) -> Counts {
-    let slots = plan.slots();
-    let mut c = Counts::default();
-    for class in plan.class_of(start_ms)..plan.bounds.len() {
-        let at = class * slots;
-        c.valid += cell[at];
-        c.good += cell[at + 1 + pred];
+    for fork in forks {
+        counter.merge(fork?);
     }
-    c
-}
-
-fn assemble(plan: &Plan, tally: &scan::Tally, r: &Resolved<'_>, at_ms: i64) -> BulkStatus {
-    let d = &r.config.definition;
-    let regions: Vec<usize> = (0..tally.regions.len())
-        .filter(|&i| {
-            r.tags_match
-                && (d.filter.regions.is_empty() || d.filter.regions.contains(&tally.regions[i]))
-        })
-        .collect();
-    let over = |start_ms: i64| {
-        regions.iter().fold(Counts::default(), |mut acc, &i| {
-            let c = counts_in(plan, tally.cell(r.journey, i), r.pred, start_ms);
-            acc.valid += c.valid;
-            acc.good += c.good;
-            acc
-        })
-    };
-    let end_ms = at_ms + 1;
-    let bf = d.budget_fraction();
-    let burn = |len: i64| {
-        let counts = over(end_ms - len);
-        BurnRate {
-            window_ms: len,
-            counts,
-            rate: rate_of(counts, bf),
-        }
-    };
-    let w = r.bounds;
-    let counts = over(w.start_ms);
-    let sli = counts.ratio();
-    let budget = Budget::compute(counts, d.target);
-    let mut burn_rates: Vec<_> = STANDARD_BURN_WINDOWS_MS.iter().map(|&l| burn(l)).collect();
-    burn_rates.push(burn(w.period_ms));
-    let by_region = regions
-        .iter()
-        .map(|&i| {
-            let c = counts_in(plan, tally.cell(r.journey, i), r.pred, w.start_ms);
-            RegionBreakdown {
-                region: tally.regions[i].clone(),
-                counts: c,
-                sli: c.ratio(),
-            }
-        })
-        .filter(|b| b.counts.valid > 0)
-        .collect();
-    let period = r.window.nominal_period_ms();
-    let rules = r
-        .config
-        .policy
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(i, rule)| {
-            let threshold = rule.burn_rate_threshold(period);
-            let (long, short) = (burn(rule.long_window_ms), burn(rule.short_window_ms));
-            let hot = |b: &BurnRate| b.rate.is_some_and(|x| x >= threshold);
-            RuleCheck {
-                rule: i,
-                severity: rule.severity,
-                threshold,
-                holds: hot(&long) && hot(&short),
-                long,
-                short,
-            }
-        })
-        .collect();
-    BulkStatus {
-        status: SloStatus {
-            slo: d.name.clone(),
-            at_ms,
-            window: w,
-            counts,
-            sli,
-            target: d.target,
-            compliant: sli.map(|s| s >= d.target),
-            budget,
-            burn_rates,
-            forecast: forecast(
-                at_ms,
-                budget.remaining_fraction,
-                burn(FORECAST_BURN_WINDOW_MS),
-                w.period_ms,
-            ),
-            by_region,
-            by_step: Vec::new(),
-            alerts: Vec::new(),
-        },
-        rules,
-    }
+    Ok(counter.finish())
 }

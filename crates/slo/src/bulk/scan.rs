@@ -1,14 +1,14 @@
 //! The one pass over the run columns: every row is sorted into a cell
 //! `(journey, region, time class)` and counted as valid and as good under
-//! each distinct SLI predicate. Nothing per SLO happens here; the cells are
+//! each distinct SLI predicate of that journey. Nothing per SLO happens here; the cells are
 //! small (journeys × regions × classes × predicates) and stay in cache.
 
 use std::collections::HashMap;
 
 use polars::prelude::{DataFrame, Int64Chunked, StringChunked};
-use polars_arrow::array::Utf8ViewArray;
+use polars_arrow::array::{Utf8ViewArray, View};
 
-use super::{Options, Plan, Pred, columns};
+use super::{Plan, Pred, columns};
 use crate::SloError;
 
 /// Counts per cell: `cells[((journey × regions + region) × classes + class)
@@ -31,6 +31,12 @@ const PASS: u32 = 0;
 const FAIL: u32 = 1;
 const ERROR: u32 = 2;
 
+/// The views of `pass`, `fail` and `error`: strings this short live inside
+/// their 16-byte view, so an outcome is three compares, no lookup.
+fn outcome_views() -> [u128; 3] {
+    [b"pass".as_slice(), b"fail", b"error"].map(|b| View::new_inline(b).as_u128())
+}
+
 /// String interning keyed by the Arrow view itself: a string of at most 12
 /// bytes is stored inside its 16-byte view, so equal short strings have equal
 /// views; longer ones decoded from one Parquet dictionary share theirs. A view
@@ -38,73 +44,70 @@ const ERROR: u32 = 2;
 /// views fall back to the string (any two views of the same text get the same
 /// code), and the cache stops growing at `CAP / 2` entries, so a column of
 /// distinct long views costs a string hash per row, never unbounded memory.
-struct Interner {
-    slots: Vec<(u128, u32)>,
+pub(super) struct Interner {
+    keys: Box<[u128; CAP]>,
+    codes: Box<[u32; CAP]>,
     len: usize,
     by_text: HashMap<String, u32>,
-    /// Code for a text, or `None` to reject it.
-    classify: fn(&str, &mut Vec<String>) -> Option<u32>,
+    /// Give new texts a code (regions) or none (journeys: only known ones count).
+    open: bool,
     names: Vec<String>,
 }
 
-const CAP: usize = 1 << 13;
+const CAP: usize = 1 << 12;
 const EMPTY: u128 = u128::MAX;
+/// The code of a text that does not count (a journey no SLO names).
+const SKIP: u32 = u32::MAX;
 
 impl Interner {
-    fn new(classify: fn(&str, &mut Vec<String>) -> Option<u32>) -> Self {
+    fn new(open: bool) -> Self {
         Interner {
-            slots: vec![(EMPTY, 0); CAP],
+            keys: Box::new([EMPTY; CAP]),
+            codes: Box::new([0; CAP]),
             len: 0,
             by_text: HashMap::new(),
-            classify,
+            open,
             names: Vec::new(),
         }
     }
 
-    #[inline]
-    fn code(&mut self, arr: &Utf8ViewArray, i: usize) -> Option<u32> {
-        let view = arr.views()[i].as_u128();
+    #[inline(always)]
+    fn code(&mut self, arr: &Utf8ViewArray, i: usize, view: u128) -> u32 {
         let h = ((view as u64) ^ ((view >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let mut at = (h >> (64 - 13)) as usize;
-        loop {
-            let (k, c) = self.slots[at];
-            if k == view {
-                return (c != u32::MAX).then_some(c);
-            }
-            if k == EMPTY {
-                break;
+        let at = (h >> 52) as usize & (CAP - 1);
+        if self.keys[at] == view {
+            return self.codes[at];
+        }
+        self.miss(arr, i, view, at)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn miss(&mut self, arr: &Utf8ViewArray, i: usize, view: u128, mut at: usize) -> u32 {
+        while self.keys[at] != EMPTY {
+            if self.keys[at] == view {
+                return self.codes[at];
             }
             at = (at + 1) & (CAP - 1);
         }
         let text = arr.value(i);
         let code = match self.by_text.get(text) {
             Some(&c) => c,
-            None => {
-                let c = (self.classify)(text, &mut self.names).unwrap_or(u32::MAX);
+            None if self.open => {
+                self.names.push(text.to_owned());
+                let c = (self.names.len() - 1) as u32;
                 self.by_text.insert(text.to_owned(), c);
                 c
             }
+            None => SKIP,
         };
         if self.len < CAP / 2 && view != EMPTY {
-            self.slots[at] = (view, code);
+            self.keys[at] = view;
+            self.codes[at] = code;
             self.len += 1;
         }
-        (code != u32::MAX).then_some(code)
+        code
     }
-}
-
-fn outcome_code(text: &str, _: &mut Vec<String>) -> Option<u32> {
-    match text {
-        "pass" => Some(PASS),
-        "fail" => Some(FAIL),
-        "error" => Some(ERROR),
-        _ => None,
-    }
-}
-
-fn new_name(text: &str, names: &mut Vec<String>) -> Option<u32> {
-    names.push(text.to_owned());
-    Some((names.len() - 1) as u32)
 }
 
 /// The columns, checked: right types, no nulls, chunks aligned.
@@ -164,36 +167,13 @@ impl<'a> Columns<'a> {
             duration: int(columns::DURATION_MS)?,
         })
     }
-
-    /// Whether every column is cut into chunks at the same rows.
-    pub(super) fn aligned(&self) -> bool {
-        let j: Vec<usize> = self.journey.downcast_iter().map(|a| a.len()).collect();
-        j == self
-            .region
-            .downcast_iter()
-            .map(|a| a.len())
-            .collect::<Vec<_>>()
-            && j == self
-                .outcome
-                .downcast_iter()
-                .map(|a| a.len())
-                .collect::<Vec<_>>()
-            && j == self
-                .started
-                .downcast_iter()
-                .map(|a| a.len())
-                .collect::<Vec<_>>()
-            && j == self
-                .duration
-                .downcast_iter()
-                .map(|a| a.len())
-                .collect::<Vec<_>>()
-    }
 }
 
-/// One aligned chunk of every column, and the row number of its first row.
-struct Chunk<'a> {
+/// A run of rows of every column, and the row number of its first row.
+pub(super) struct Chunk<'a> {
     first_row: usize,
+    /// Index of the first row inside the arrays.
+    offset: usize,
     journey: &'a Utf8ViewArray,
     region: &'a Utf8ViewArray,
     outcome: &'a Utf8ViewArray,
@@ -201,120 +181,55 @@ struct Chunk<'a> {
     duration: &'a [i64],
 }
 
-/// Counts every row of `cols` into a [`Tally`], on up to `threads` threads.
-pub(super) fn tally(plan: &Plan, cols: &Columns<'_>, options: Options) -> Result<Tally, SloError> {
-    let task = options.rows_per_task.max(1);
-    let mut chunks = Vec::new();
-    let mut first_row = 0;
-    let parts = cols
-        .journey
-        .downcast_iter()
-        .zip(cols.region.downcast_iter())
-        .zip(cols.outcome.downcast_iter())
-        .zip(cols.started.downcast_iter())
-        .zip(cols.duration.downcast_iter());
-    for ((((journey, region), outcome), started), duration) in parts {
-        let len = journey.len();
-        // Split big chunks so the threads get even shares.
-        let mut from = 0;
-        while from < len {
-            let to = (from + task).min(len);
-            chunks.push((
-                first_row + from,
-                journey,
-                region,
-                outcome,
-                &started.values()[from..to],
-                &duration.values()[from..to],
-                from,
-            ));
-            from = to;
-        }
-        first_row += len;
-    }
-    let rows: usize = first_row;
-    let threads = options.threads.clamp(1, rows.div_ceil(task).max(1));
-    let per = chunks.len().div_ceil(threads).max(1);
-    let partials: Vec<Result<Partial, SloError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .chunks(per)
-            .map(|group| {
-                s.spawn(move || {
-                    let mut p = Partial::new(plan);
-                    for &(first_row, journey, region, outcome, started, duration, offset) in group {
-                        p.count(
-                            plan,
-                            &Chunk {
-                                first_row,
-                                journey,
-                                region,
-                                outcome,
-                                started,
-                                duration,
-                            },
-                            offset,
-                        )?;
-                    }
-                    Ok(p)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(SloError::frame("", None, "a counting thread panicked"))
-                })
-            })
-            .collect()
-    });
-    let mut tally = Tally {
-        regions: Vec::new(),
-        cells: Vec::new(),
-    };
-    let width = plan.cell_width();
-    let mut parts = Vec::new();
-    for p in partials {
-        parts.push(p?);
-    }
-    // Region codes differ per thread: merge by name, sorted.
-    let mut names: Vec<String> = parts
-        .iter()
-        .flat_map(|p| p.regions.names.iter().cloned())
-        .collect();
-    names.sort();
-    names.dedup();
-    let journeys = plan.journeys.len();
-    tally.cells = vec![vec![0; width]; journeys * names.len()];
-    for p in &parts {
-        for (code, name) in p.regions.names.iter().enumerate() {
-            let r = names.binary_search(name).unwrap_or_default();
-            for j in 0..journeys {
-                let src = &p.cells[(j * p.region_cap + code) * width..][..width];
-                let dst = &mut tally.cells[j * names.len() + r];
-                for (d, s) in dst.iter_mut().zip(src) {
-                    *d += s;
+impl<'a> Columns<'a> {
+    /// The rows in order, cut at chunk boundaries and every `max_len` rows;
+    /// `first_row` numbers the first.
+    pub(super) fn chunks(
+        &self,
+        first_row: usize,
+        max_len: usize,
+    ) -> impl Iterator<Item = Chunk<'a>> {
+        let parts = self
+            .journey
+            .downcast_iter()
+            .zip(self.region.downcast_iter())
+            .zip(self.outcome.downcast_iter())
+            .zip(self.started.downcast_iter())
+            .zip(self.duration.downcast_iter());
+        let mut next_row = first_row;
+        parts.flat_map(move |((((journey, region), outcome), started), duration)| {
+            let len = journey.len();
+            let base = next_row;
+            next_row += len;
+            let step = max_len.max(1);
+            (0..len).step_by(step).map(move |from| {
+                let to = from.saturating_add(step).min(len);
+                Chunk {
+                    first_row: base + from,
+                    offset: from,
+                    journey,
+                    region,
+                    outcome,
+                    started: &started.values()[from..to],
+                    duration: &duration.values()[from..to],
                 }
-            }
-        }
+            })
+        })
     }
-    tally.regions = names;
-    Ok(tally)
 }
 
-/// One thread's counters.
-struct Partial {
+/// One counter's cells: `(journey × region_cap + region) × width`, grown as
+/// regions appear (codes in order of first sight).
+pub(super) struct Partial {
     journeys: Interner,
     regions: Interner,
-    outcomes: Interner,
-    /// `(journey × region_cap + region) × width`, grown as regions appear.
     cells: Vec<u64>,
     region_cap: usize,
 }
 
 impl Partial {
-    fn new(plan: &Plan) -> Self {
-        let mut journeys = Interner::new(|_, _| None);
+    pub(super) fn new(plan: &Plan) -> Self {
+        let mut journeys = Interner::new(false);
         // Only the journeys some SLO names get a code; rows of others skip.
         for (code, name) in plan.journeys.iter().enumerate() {
             journeys.by_text.insert(name.clone(), code as u32);
@@ -322,8 +237,7 @@ impl Partial {
         let region_cap = 4;
         Partial {
             journeys,
-            regions: Interner::new(new_name),
-            outcomes: Interner::new(outcome_code),
+            regions: Interner::new(true),
             cells: vec![0; plan.journeys.len() * region_cap * plan.cell_width()],
             region_cap,
         }
@@ -341,44 +255,106 @@ impl Partial {
         self.region_cap = cap;
     }
 
-    fn count(&mut self, plan: &Plan, c: &Chunk<'_>, offset: usize) -> Result<(), SloError> {
+    fn region_code(&mut self, plan: &Plan, name: &str) -> usize {
+        let code = match self.regions.by_text.get(name) {
+            Some(&c) => c as usize,
+            None => {
+                self.regions.names.push(name.to_owned());
+                let c = self.regions.names.len() - 1;
+                self.regions.by_text.insert(name.to_owned(), c as u32);
+                c
+            }
+        };
+        while code >= self.region_cap {
+            self.grow_regions(plan);
+        }
+        code
+    }
+
+    /// Adds `other`'s counts, matching regions by name.
+    pub(super) fn merge(&mut self, plan: &Plan, other: Partial) {
+        let width = plan.cell_width();
+        for (code, name) in other.regions.names.iter().enumerate() {
+            let r = self.region_code(plan, name);
+            for j in 0..plan.journeys.len() {
+                let src = &other.cells[(j * other.region_cap + code) * width..][..width];
+                let dst = &mut self.cells[(j * self.region_cap + r) * width..][..width];
+                for (d, s) in dst.iter_mut().zip(src) {
+                    *d += s;
+                }
+            }
+        }
+    }
+
+    /// The cells with regions sorted by name.
+    pub(super) fn into_tally(self, plan: &Plan) -> Tally {
+        let width = plan.cell_width();
+        let mut order: Vec<usize> = (0..self.regions.names.len()).collect();
+        order.sort_by(|&a, &b| self.regions.names[a].cmp(&self.regions.names[b]));
+        let mut cells = Vec::with_capacity(plan.journeys.len() * order.len());
+        for j in 0..plan.journeys.len() {
+            for &code in &order {
+                cells.push(self.cells[(j * self.region_cap + code) * width..][..width].to_vec());
+            }
+        }
+        Tally {
+            regions: order
+                .iter()
+                .map(|&c| self.regions.names[c].clone())
+                .collect(),
+            cells,
+        }
+    }
+
+    pub(super) fn count(&mut self, plan: &Plan, c: &Chunk<'_>) -> Result<(), SloError> {
         let classes = plan.bounds.len();
+        let slots = plan.slots();
         let (first, end) = (plan.bounds[0], plan.end_ms);
+        // Most rows are older than every window but the longest: class 0.
+        let second = plan.bounds.get(1).copied().unwrap_or(i64::MAX);
+        let [pass, fail, error] = outcome_views();
+        let (jv, rv, ov) = (c.journey.views(), c.region.views(), c.outcome.views());
         for (k, (&t, &d)) in c.started.iter().zip(c.duration).enumerate() {
             if t < first || t >= end {
                 continue;
             }
-            let i = offset + k;
-            let outcome = match self.outcomes.code(c.outcome, i) {
-                Some(o) => o,
-                None => {
-                    return Err(SloError::frame(
-                        columns::OUTCOME,
-                        Some(c.first_row + k),
-                        format!("{:?} is not one of pass, fail, error", c.outcome.value(i)),
-                    ));
-                }
+            let i = c.offset + k;
+            let o = ov[i].as_u128();
+            let outcome = if o == pass {
+                PASS
+            } else if o == fail {
+                FAIL
+            } else if o == error {
+                ERROR
+            } else {
+                return Err(SloError::frame(
+                    columns::OUTCOME,
+                    Some(c.first_row + k),
+                    format!("{:?} is not one of pass, fail, error", c.outcome.value(i)),
+                ));
             };
             if outcome == ERROR {
                 continue;
             }
-            let Some(j) = self.journeys.code(c.journey, i) else {
+            let j = self.journeys.code(c.journey, i, jv[i].as_u128());
+            if j == SKIP {
                 continue;
-            };
-            let r = match self.regions.code(c.region, i) {
-                Some(r) => r as usize,
-                None => continue,
-            };
-            if r >= self.region_cap {
-                self.grow_regions(plan);
             }
-            let class = plan.bounds.iter().filter(|&&b| b <= t).count() - 1;
+            let mut r = self.regions.code(c.region, i, rv[i].as_u128()) as usize;
+            if r >= self.region_cap {
+                r = self.region_code(plan, c.region.value(i));
+            }
+            let class = if t < second {
+                0
+            } else {
+                plan.bounds.iter().filter(|&&b| b <= t).count() - 1
+            };
             debug_assert!(class < classes);
-            let base = ((j as usize * self.region_cap + r) * classes + class) * plan.slots();
-            let cell = &mut self.cells[base..base + plan.slots()];
+            let base = ((j as usize * self.region_cap + r) * classes + class) * slots;
+            let cell = &mut self.cells[base..base + slots];
             cell[0] += 1;
             let passed = outcome == PASS;
-            for (slot, pred) in cell[1..].iter_mut().zip(&plan.preds) {
+            for (slot, pred) in cell[1..].iter_mut().zip(&plan.preds[j as usize]) {
                 *slot += u64::from(match *pred {
                     Pred::Pass => passed,
                     Pred::Fast(limit) => d <= limit,
