@@ -12,7 +12,8 @@
 //! `(journey, region, class)` and counts it valid and good under each
 //! distinct predicate its journey's SLOs use (pass; at most N ms; both). Each SLO's numbers are
 //! then sums of cells, assembled by the same code paths the live engine
-//! uses ([`Budget::compute`], [`rate_of`], [`forecast`]).
+//! uses ([`Budget::compute`](crate::Budget::compute), [`rate_of`](crate::burn_rate::rate_of),
+//! [`forecast`](crate::burn_rate::forecast)).
 //!
 //! The numbers equal the live engine's for the same rows (a property test
 //! checks it), with two parts left out: the per-step breakdown (the frame
