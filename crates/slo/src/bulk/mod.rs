@@ -31,6 +31,7 @@
 mod assemble;
 mod scan;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -280,16 +281,8 @@ impl Counter {
         if self.plan.bounds.is_empty() || runs.height() == 0 {
             return Ok(());
         }
-        let owned;
-        let runs = if runs.should_rechunk() {
-            let mut df = runs.clone();
-            df.rechunk_mut();
-            owned = df;
-            &owned
-        } else {
-            runs
-        };
-        let cols = scan::Columns::of(runs)?;
+        let runs = aligned(runs);
+        let cols = scan::Columns::of(&runs)?;
         for chunk in cols.chunks(first_row, usize::MAX) {
             self.partial.count(&self.plan, &chunk)?;
         }
@@ -303,6 +296,18 @@ impl Counter {
             .iter()
             .map(|r| assemble::assemble(&self.plan, &tally, r, self.plan.at_ms))
             .collect()
+    }
+}
+
+/// `runs` with every column cut into chunks at the same rows (copied only
+/// when they are not).
+fn aligned(runs: &DataFrame) -> Cow<'_, DataFrame> {
+    if runs.should_rechunk() {
+        let mut df = runs.clone();
+        df.rechunk_mut();
+        Cow::Owned(df)
+    } else {
+        Cow::Borrowed(runs)
     }
 }
 
@@ -320,16 +325,8 @@ pub fn status(
     if counter.plan.bounds.is_empty() || runs.height() == 0 {
         return Ok(counter.finish());
     }
-    let owned;
-    let runs = if runs.should_rechunk() {
-        let mut df = runs.clone();
-        df.rechunk_mut();
-        owned = df;
-        &owned
-    } else {
-        runs
-    };
-    let cols = scan::Columns::of(runs)?;
+    let runs = aligned(runs);
+    let cols = scan::Columns::of(&runs)?;
     let tasks: Vec<scan::Chunk<'_>> = cols.chunks(0, options.rows_per_task.max(1)).collect();
     let threads = options.threads.clamp(1, tasks.len().max(1));
     let per = tasks.len().div_ceil(threads).max(1);
