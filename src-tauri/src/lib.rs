@@ -15,6 +15,7 @@
 
 pub mod ask;
 pub mod commands;
+pub mod renderer;
 /// The shell's own commands, beside the contract's (also read by build.rs).
 mod shell_commands;
 

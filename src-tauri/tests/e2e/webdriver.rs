@@ -177,9 +177,21 @@ impl Session {
     }
 
     /// A PNG of the window.
+    ///
+    /// Without a GPU the app asks WebKitGTK for its non-composited renderer
+    /// (src-tauri/src/renderer.rs). There, WebKitWebDriver's screenshot waits
+    /// for the web process's next paint that changes something, and a page
+    /// that is already painted and still (the incident view, the recorder
+    /// view) never paints again: the request hung until the page next
+    /// changed (measured: it answered 8 s later, the moment a timer in the
+    /// page changed a style). So while the picture is taken, a transparent
+    /// 1 px element changes its (still transparent) colour every 50 ms, which
+    /// makes WebKit repaint that pixel and answer; nothing visible changes.
     pub async fn screenshot(&self) -> Vec<u8> {
         use base64::Engine as _;
+        self.js(NUDGE_START).await;
         let v = self.get("/screenshot").await;
+        self.js(NUDGE_STOP).await;
         base64::engine::general_purpose::STANDARD
             .decode(v.as_str().expect("a base64 screenshot"))
             .expect("base64")
@@ -195,3 +207,22 @@ impl Session {
         &self.id
     }
 }
+
+/// Starts the repaint nudge of [`Session::screenshot`].
+const NUDGE_START: &str = "
+    const n = document.createElement('div');
+    n.id = 'wd-repaint-nudge';
+    n.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;background:rgba(0,0,0,0)';
+    document.body.appendChild(n);
+    let odd = false;
+    window.__wdNudge = setInterval(() => {
+        odd = !odd;
+        n.style.background = odd ? 'rgba(1,1,1,0)' : 'rgba(0,0,0,0)';
+    }, 50);
+    return true;";
+
+/// Stops it and removes the element.
+const NUDGE_STOP: &str = "
+    clearInterval(window.__wdNudge);
+    document.getElementById('wd-repaint-nudge')?.remove();
+    return true;";
